@@ -79,6 +79,7 @@ const EnvSchema = z.object({
   PAYLOAD_KEY_ID: z.string().default('dev-1'),
   PAYLOAD_PREVIOUS_KEYS: z.string().optional(),
   COOKIE_SECRET: z.string().optional(),
+  RENEWAL_ID_SECRET: z.string().optional(),
 
   CODEC_SERVER_PORT: port(8888),
   CODEC_SERVER_HOST: z.string().default('127.0.0.1'),
@@ -130,6 +131,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       address: e.TEMPORAL_ADDRESS,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
+      /** Keys the hash that turns a NUMIC into a workflow ID: stable for the life of the service. */
+      renewalIdSecret: secret('RENEWAL_ID_SECRET', e.RENEWAL_ID_SECRET, 32),
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
     },

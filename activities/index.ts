@@ -1,0 +1,86 @@
+/**
+ * The renewal's side effects, built from their dependencies so tests pass real ones
+ * (FerretDB, Mailpit, a scratch SMS outbox) without module mocking.
+ */
+import { randomInt } from 'node:crypto';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Mailer } from '../adapters/mailer.js';
+import type { Registry } from '../adapters/registry.js';
+import type { SmsProvider } from '../adapters/sms/index.js';
+import { hashLinkSecret, newLinkSecret } from '../adapters/link-secret.js';
+import { verifyPassword as verifyPasswordHash } from '../adapters/passwords.js';
+import { identifierFrom } from '../domain/identifier.js';
+import { linkUrl } from '../domain/renewal-link.js';
+import { identifierChangedEmail, identifierChangedSms, renewalLinkEmail } from '../messages/emails.js';
+
+export interface ActivityDependencies {
+  registry: Registry;
+  mailer: Mailer;
+  sms: SmsProvider;
+  publicBaseUrl: string;
+  helpdeskEmail: string;
+  /** Crypto randomness by default; injectable to force identifier collisions in tests. */
+  newIdentifier?: () => string;
+}
+
+export const cryptoIdentifier = () => identifierFrom((max) => randomInt(max));
+
+export function createActivities(deps: ActivityDependencies) {
+  const { registry, mailer, sms, publicBaseUrl, helpdeskEmail, newIdentifier = cryptoIdentifier } = deps;
+
+  async function requireAccount(accountId: string) {
+    const account = await registry.findById(accountId);
+    // Not retryable: retrying cannot bring back a deleted account.
+    if (!account) throw ApplicationFailure.nonRetryable('account not found', 'AccountNotFound');
+    return account;
+  }
+
+  return {
+    /** NUMIC + email (case-insensitive, trimmed). Returns only the account's ID. */
+    async findAccount({ numic, email }: { numic: string; email: string }): Promise<{ accountId: string } | null> {
+      const account = await registry.findByNumicAndEmail(numic, email);
+      return account ? { accountId: account.id } : null;
+    },
+
+    /**
+     * Draws the link secret, emails the link, returns only the secret's hash. A retry draws a new
+     * secret: the link of a lost attempt simply never matches.
+     */
+    async sendRenewalLink({ accountId, validForMs }: { accountId: string; validForMs: number }): Promise<{ linkHash: string }> {
+      const account = await requireAccount(accountId);
+      const { workflowId, runId } = Context.current().info.workflowExecution!;
+      const secret = newLinkSecret();
+      const email = renewalLinkEmail(linkUrl(publicBaseUrl, { workflowId, runId, secret }), validForMs);
+      await mailer.send({ to: account.email, ...email });
+      return { linkHash: hashLinkSecret(secret) };
+    },
+
+    async verifyPassword({ accountId, password }: { accountId: string; password: string }): Promise<boolean> {
+      const account = await requireAccount(accountId);
+      return verifyPasswordHash(account.passwordHash, password);
+    },
+
+    /** Idempotent: retried with the same renewal ID, it returns the identifier already assigned. */
+    async assignNewIdentifier({ accountId, renewalId }: { accountId: string; renewalId: string }): Promise<{ identifier: string }> {
+      return { identifier: await registry.assignIdentifier(accountId, renewalId, newIdentifier) };
+    },
+
+    async notifyIdentifierChangedByEmail({ accountId, renewalId }: { accountId: string; renewalId: string }): Promise<void> {
+      const key = `${renewalId}:email`;
+      if (await registry.hasSentNotification(accountId, key)) return;
+      const account = await requireAccount(accountId);
+      await mailer.send({ to: account.email, ...identifierChangedEmail(helpdeskEmail) });
+      await registry.markNotificationSent(accountId, key);
+    },
+
+    async notifyIdentifierChangedBySms({ accountId, renewalId }: { accountId: string; renewalId: string }): Promise<void> {
+      const key = `${renewalId}:sms`;
+      if (await registry.hasSentNotification(accountId, key)) return;
+      const account = await requireAccount(accountId);
+      await sms.send({ to: account.phone, text: identifierChangedSms(), idempotencyKey: key });
+      await registry.markNotificationSent(accountId, key);
+    },
+  };
+}
+
+export type RenewalActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,62 @@
+/**
+ * AES-256-GCM payload codec: what the Temporal server stores (history, UI) holds no email, phone,
+ * password or identifier in clear. The key ID travels in the payload metadata so keys can rotate:
+ * new payloads use the current key, older ones are decrypted with the key they name.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+
+export const ENCRYPTED_ENCODING = 'binary/encrypted';
+export const KEY_ID_METADATA = 'encryption-key-id';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface CodecKeys {
+  keyId: string;
+  key: Buffer;
+  previousKeys?: Map<string, Buffer>;
+}
+
+export class AesGcmCodec implements PayloadCodec {
+  private readonly keys: Map<string, Buffer>;
+
+  constructor(private readonly current: CodecKeys) {
+    if (current.key.length !== 32) throw new Error('AES-256-GCM needs a 32-byte key');
+    this.keys = new Map([...(current.previousKeys ?? []), [current.keyId, current.key]]);
+  }
+
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
+      const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+      const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      return {
+        metadata: {
+          [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING),
+          [KEY_ID_METADATA]: Buffer.from(this.current.keyId),
+        },
+        data: sealed,
+      };
+    });
+  }
+
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
+      if (!encoding || Buffer.from(encoding).toString() !== ENCRYPTED_ENCODING) return payload;
+      const keyId = Buffer.from(payload.metadata?.[KEY_ID_METADATA] ?? []).toString();
+      const key = this.keys.get(keyId);
+      if (!key) throw new Error(`no payload key with ID "${keyId}"`);
+      const sealed = Buffer.from(payload.data ?? []);
+      const iv = sealed.subarray(0, IV_BYTES);
+      const tag = sealed.subarray(sealed.length - TAG_BYTES);
+      const decipher = createDecipheriv('aes-256-gcm', key, iv);
+      decipher.setAuthTag(tag);
+      const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+      return temporal.api.common.v1.Payload.decode(plain);
+    });
+  }
+}
