@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# npm test: node dependencies and tools (with Chromium for the browser tests) if missing, then the
+# whole vitest suite; vitest's global setup starts the servers on test ports (test/global-setup.ts).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/ensure-deps.sh
+ensure_node_modules
+bash tools/setup.sh --browser
+exec npx vitest run "$@"

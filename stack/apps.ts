@@ -1,0 +1,53 @@
+/** The project's own processes (worker, web, codec server), run with tsx from the repository. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config/index.js';
+import { repoRoot } from './paths.js';
+import type { ServiceSpec } from './stack.js';
+import { tcpProbe } from './wait.js';
+
+/** A wildcard listen address is probed on loopback. */
+const probeHost = (host: string) => (host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host);
+
+function tsxProcess(name: string, entry: string, env: NodeJS.ProcessEnv, layer: number): ServiceSpec {
+  return {
+    name,
+    // One process per app (no npx/tsx wrapper in between): signals reach it directly.
+    command: process.execPath,
+    args: ['--import', 'tsx', entry],
+    cwd: repoRoot,
+    env,
+    ports: [],
+    layer,
+    stopGraceMs: 15_000, // a worker finishes its in-flight activities
+  };
+}
+
+export function worker(env: NodeJS.ProcessEnv): ServiceSpec {
+  return tsxProcess('worker', 'worker/main.ts', env, 1);
+}
+
+export function web(config: Config, env: NodeJS.ProcessEnv): ServiceSpec {
+  const { host, port } = config.web;
+  return {
+    ...tsxProcess('web', 'web/main.ts', env, 2),
+    ports: [{ port, variable: 'WEB_PORT', host: probeHost(host) }],
+    probe: tcpProbe(port, probeHost(host)),
+    answersOn: `${probeHost(host)}:${port}`,
+    readyTimeoutMs: 60_000,
+  };
+}
+
+export const hasCodecServer = () => existsSync(join(repoRoot, 'codec-server', 'main.ts'));
+
+/** Decodes payloads for the Temporal UI (its --ui-codec-endpoint). */
+export function codecServer(config: Config, env: NodeJS.ProcessEnv): ServiceSpec {
+  const { host, port } = config.codecServer;
+  return {
+    ...tsxProcess('codec-server', 'codec-server/main.ts', env, 1),
+    ports: [{ port, variable: 'CODEC_SERVER_PORT', host: probeHost(host) }],
+    probe: tcpProbe(port, probeHost(host)),
+    answersOn: `${probeHost(host)}:${port}`,
+    readyTimeoutMs: 60_000,
+  };
+}
