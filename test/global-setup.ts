@@ -1,0 +1,43 @@
+/**
+ * Vitest global setup: starts the embedded servers on test ports with a fresh .data/test, and puts
+ * the test settings in process.env before the test processes start (they inherit it and call
+ * loadConfig(process.env)). Stops every server at the end.
+ */
+import { rmSync } from 'node:fs';
+import { ConfigError, loadConfig } from '../config/index.js';
+import { StackError } from '../stack/errors.js';
+import { assertPortsFree } from '../stack/ports.js';
+import { embeddedServers } from '../stack/servers.js';
+import { Stack } from '../stack/stack.js';
+import { testDataDir, testEnvironment, testVariable } from './support/test-env.js';
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const env = testEnvironment(process.env);
+  delete process.env.MONGODB_URI;
+  Object.assign(process.env, env);
+
+  const started = Date.now();
+  let stack: Stack | undefined;
+  try {
+    // Ports first, so that a second run alongside does not wipe the data of the first.
+    await assertPortsFree(embeddedServers(loadConfig(process.env), testVariable).flatMap((s) => s.ports));
+    rmSync(testDataDir, { recursive: true, force: true });
+    const config = loadConfig(process.env);
+    stack = new Stack(config.dataDir);
+    await stack.start(embeddedServers(config, testVariable));
+  } catch (err) {
+    if (err instanceof StackError || err instanceof ConfigError) {
+      // One clear message instead of a stack trace.
+      const clean = new Error(`[test setup] ${err.message}`);
+      clean.stack = clean.message;
+      throw clean;
+    }
+    throw err;
+  }
+  console.log(`[test setup] servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (logs in .data/test/logs/)`);
+
+  const running = stack;
+  return async () => {
+    await running.stop();
+  };
+}

@@ -1,0 +1,63 @@
+/** The real Temporal servers answer: the dev server runs a workflow, the Java test server skips time. */
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import * as activities from '../fixtures/activities.js';
+import { greeting, sleepOneDay } from '../fixtures/workflows.js';
+import { testConfig } from '../support/config.js';
+import { quietTemporalRuntime, timeSkippingEnv } from '../support/temporal.js';
+
+const workflowsPath = fileURLToPath(new URL('../fixtures/workflows.ts', import.meta.url));
+const DAY = 24 * 60 * 60 * 1000;
+
+quietTemporalRuntime();
+
+describe('Temporal dev server', () => {
+  it('runs a workflow whose real activity completes, on a real worker', async () => {
+    const { temporal } = testConfig();
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    const connection = await Connection.connect({ address: temporal.address });
+    try {
+      const taskQueue = `infra-${randomUUID()}`;
+      const worker = await Worker.create({
+        connection: nativeConnection,
+        namespace: temporal.namespace,
+        taskQueue,
+        workflowsPath,
+        activities,
+      });
+      const client = new Client({ connection, namespace: temporal.namespace });
+      const result = await worker.runUntil(
+        client.workflow.execute(greeting, { taskQueue, workflowId: `infra-greeting-${randomUUID()}`, args: ['Marianne'] }),
+      );
+      expect(result).toBe('Bonjour, Marianne !');
+    } finally {
+      await connection.close();
+      await nativeConnection.close();
+    }
+  });
+});
+
+describe('Java time-skipping test server', () => {
+  it('sleeps through a 1-day timer in a few seconds of wall time', async () => {
+    const created = Date.now();
+    const env = await timeSkippingEnv();
+    const startMs = Date.now() - created;
+    try {
+      const taskQueue = `infra-${randomUUID()}`;
+      const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
+      const began = Date.now();
+      const observed = await worker.runUntil(
+        env.client.workflow.execute(sleepOneDay, { taskQueue, workflowId: `infra-sleep-${randomUUID()}` }),
+      );
+      const wall = Date.now() - began;
+      console.log(`time-skipping: server up in ${startMs} ms; 1 day of workflow time in ${wall} ms of wall time`);
+      expect(observed).toBeGreaterThanOrEqual(DAY);
+      expect(wall).toBeLessThan(20_000);
+    } finally {
+      await env.teardown();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * The settings of a test run: test ports distinct from `npm start`'s defaults, so that both can run
+ * at once. Each can be changed with TEST_<NAME> (e.g. TEST_TEMPORAL_PORT=27233).
+ */
+import { join } from 'node:path';
+import { repoRoot, toolsBin } from '../../stack/paths.js';
+
+export const testDataDir = join(repoRoot, '.data', 'test');
+
+const TEST_PORTS = {
+  TEMPORAL_PORT: 17233,
+  TEMPORAL_UI_PORT: 18233,
+  FERRETDB_PORT: 27117,
+  SMTP_PORT: 11025,
+  MAILPIT_UI_PORT: 18025,
+  CODEC_SERVER_PORT: 18888,
+  WEB_PORT: 13000,
+} as const;
+
+/** The variable an operator sets to change a test setting. */
+export const testVariable = (name: string) => `TEST_${name}`;
+
+/** The environment the tests run with, built from the invoking one (`outer`). */
+export function testEnvironment(outer: NodeJS.ProcessEnv): Record<string, string> {
+  const port = (name: keyof typeof TEST_PORTS) => outer[testVariable(name)] ?? String(TEST_PORTS[name]);
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: outer.TEST_LOG_LEVEL ?? 'warn',
+    DATA_DIR: testDataDir,
+    TEMPORAL_PORT: port('TEMPORAL_PORT'),
+    TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT'),
+    TEMPORAL_ADDRESS: `127.0.0.1:${port('TEMPORAL_PORT')}`,
+    TEMPORAL_NAMESPACE: 'default',
+    FERRETDB_PORT: port('FERRETDB_PORT'),
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: port('SMTP_PORT'),
+    MAILPIT_UI_PORT: port('MAILPIT_UI_PORT'),
+    CODEC_SERVER_PORT: port('CODEC_SERVER_PORT'),
+    WEB_PORT: port('WEB_PORT'),
+    PUBLIC_BASE_URL: `http://localhost:${port('WEB_PORT')}`,
+    CAPTCHA_TEST_HOOK: 'true',
+    TEMPORAL_TEST_SERVER_PATH: outer.TEST_TEMPORAL_TEST_SERVER_PATH ?? join(toolsBin, 'temporal-test-server'),
+  };
+  // A MongoDB for the tests only when asked with TEST_MONGODB_URI: never the one MONGODB_URI names.
+  if (outer.TEST_MONGODB_URI) env.MONGODB_URI = outer.TEST_MONGODB_URI;
+  return env;
+}
