@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../web/app.js';
+import { ERRORS, LOGIN, SITE } from '../../messages/pages.js';
+import { fakeDeps, routeTestConfig } from './support/fakes.js';
+import { PageClient, textOf } from './support/page-client.js';
+
+describe('page shell and web hygiene', () => {
+  it('serves the login page with the DSFR header, the AIDE icon and the lost-identifier link', async () => {
+    const page = await new PageClient(createApp(fakeDeps())).get('/connexion');
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(/^<!doctype html><html lang="fr">/);
+    expect(page.html).toContain('class="fr-header"');
+    expect(page.html).toContain('<p class="fr-logo">République<br/>Française</p>');
+    expect(page.html).toContain('class="fr-footer"');
+    expect(page.html).toMatch(/<a class="fr-btn fr-icon-question-line" href="\/aide"[^>]*>Aide<\/a>/);
+    expect(page.html).toContain(`<a class="fr-link" href="/identifiant-perdu">${LOGIN.lostIdentifier}</a>`);
+    expect(page.html).toContain('autocomplete="username"');
+    expect(page.html).toContain('autocomplete="current-password"');
+    // DSFR and htmx come from the app itself, never a CDN.
+    for (const src of page.html.match(/(?:src|href)="([^"]+)"/g) ?? []) expect(src).not.toMatch(/https?:\/\//);
+    expect(page.html).toContain('src="/static/htmx/htmx.min.js"');
+    expect(page.html).toContain('href="/static/dsfr/dsfr.min.css"');
+  });
+
+  it('redirects the home page to the login page', async () => {
+    const res = await new PageClient(createApp(fakeDeps())).get('/');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/connexion');
+  });
+
+  it('sends a CSP without inline script or style, no-referrer, no-store, and no inline script in pages', async () => {
+    const page = await new PageClient(createApp(fakeDeps())).get('/identifiant-perdu');
+    const csp = page.headers.get('content-security-policy')!;
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('strict-transport-security')).toBeNull(); // plain http: no HSTS
+    // Every <script> has a src: nothing inline; no style attribute either.
+    for (const tag of page.html.match(/<script[^>]*>[\s\S]*?<\/script>/g) ?? []) expect(tag).toMatch(/^<script[^>]* src="[^"]+"[^>]*><\/script>$/);
+    expect(page.html).not.toMatch(/\sstyle="/);
+    expect(page.html).not.toMatch(/\son[a-z]+="/);
+    expect(page.html).toContain('&quot;allowEval&quot;:false');
+    expect(page.html).toContain('&quot;includeIndicatorStyles&quot;:false');
+  });
+
+  it('adds HSTS behind TLS', async () => {
+    const config = routeTestConfig({ PUBLIC_BASE_URL: 'https://consulat.example.fr' });
+    const page = await new PageClient(createApp(fakeDeps({ config }))).get('/connexion');
+    expect(page.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+  });
+
+  it('sets the session cookie HttpOnly and SameSite=Lax, and Secure with __Host- in production', async () => {
+    const dev = await new PageClient(createApp(fakeDeps())).get('/connexion');
+    const devCookie = dev.headers.getSetCookie()[0]!;
+    expect(devCookie).toMatch(/^sid=/);
+    expect(devCookie).toContain('HttpOnly');
+    expect(devCookie).toContain('SameSite=Lax');
+    expect(devCookie).not.toContain('Secure');
+
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = routeTestConfig({
+      NODE_ENV: 'production',
+      CAPTCHA_TEST_HOOK: 'false',
+      PUBLIC_BASE_URL: 'https://consulat.example.fr',
+      PAYLOAD_KEY: key,
+      FIELD_SEAL_KEY: key,
+      COOKIE_SECRET: 'cookie-secret-for-the-test-only',
+      RENEWAL_ID_SECRET: 'renewal-id-secret-for-the-test',
+      CODEC_SERVER_TOKEN: 'codec-token',
+    });
+    const prod = await new PageClient(createApp(fakeDeps({ config }))).get('/connexion');
+    const prodCookie = prod.headers.getSetCookie()[0]!;
+    expect(prodCookie).toMatch(/^__Host-sid=/);
+    expect(prodCookie).toContain('Secure');
+    expect(prodCookie).toContain('HttpOnly');
+    expect(prodCookie).toContain('Path=/');
+  });
+
+  it('serves DSFR, its icons and fonts, htmx and the app script from node_modules and web/static', async () => {
+    const client = new PageClient(createApp(fakeDeps()));
+    for (const [path, type] of [
+      ['/static/dsfr/dsfr.min.css', 'text/css'],
+      ['/static/dsfr/dsfr.module.min.js', 'javascript'],
+      ['/static/dsfr/utility/icons/icons.min.css', 'text/css'],
+      ['/static/dsfr/icons/system/question-line.svg', 'image/svg+xml'],
+      ['/static/dsfr/fonts/Marianne-Regular.woff2', 'font/woff2'],
+      ['/static/htmx/htmx.min.js', 'javascript'],
+      ['/static/app/enhance.js', 'javascript'],
+      ['/static/app/app.css', 'text/css'],
+    ] as const) {
+      const res = await client.get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toContain(type);
+      expect(res.headers.get('cache-control'), path).toContain('max-age');
+    }
+    expect((await client.get('/static/dsfr/../../package.json')).status).toBe(404);
+  });
+
+  it('answers unknown pages with a French 404 page', async () => {
+    const page = await new PageClient(createApp(fakeDeps())).get('/nulle-part');
+    expect(page.status).toBe(404);
+    expect(textOf(page.html)).toContain(ERRORS.notFound.title);
+    expect(textOf(page.html)).toContain(ERRORS.notFound.body);
+    expect(page.html).toContain('class="fr-header"');
+  });
+
+  it('answers a failure with a French 500 page that reveals no internals', async () => {
+    const deps = fakeDeps();
+    deps.renewals.requestRenewal = async () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:17233 at Connection.connect (/srv/app/client/connect.ts:12)');
+    };
+    const client = new PageClient(createApp(deps));
+    await client.get('/identifiant-perdu');
+    const page = await client.post('/identifiant-perdu', { numic: '2026000001', courriel: 'a@example.org', code: await client.captchaAnswer('request') });
+    expect(page.status).toBe(500);
+    expect(textOf(page.html)).toContain(ERRORS.server.title);
+    expect(page.html).not.toMatch(/ECONNREFUSED|connect\.ts|17233|Error\b|\bat [A-Za-z.]+ \(/);
+  });
+
+  it('names the site in every page title', async () => {
+    const page = await new PageClient(createApp(fakeDeps())).get('/aide');
+    expect(page.html).toContain(`<title>Aide et contact${SITE.titleSuffix}</title>`);
+  });
+});

@@ -1,0 +1,186 @@
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { CAPTCHA, FORM } from '../../messages/pages.js';
+import type { CaptchaChallenge } from '../captcha.js';
+import { ACTION_FIELD, CSRF_FIELD, REFRESH_CAPTCHA, type FieldErrors } from '../forms.js';
+
+/** Where the error summary links to: each field's input id. */
+export type FieldLabels = Record<string, string>;
+
+/**
+ * A form that works as a plain POST and, with htmx, posts in the background and swaps only the
+ * page's main content (inline errors without a reload).
+ */
+export function Form(props: { action: string; csrfToken: string; id: string; children: Child; label?: string }) {
+  return (
+    <form
+      id={props.id}
+      method="post"
+      action={props.action}
+      novalidate
+      hx-post={props.action}
+      hx-target="#contenu"
+      hx-select="#contenu"
+      hx-swap="outerHTML"
+      hx-disabled-elt="find .form-submit"
+      aria-label={props.label}
+    >
+      <input type="hidden" name={CSRF_FIELD} value={props.csrfToken} />
+      {props.children}
+    </form>
+  );
+}
+
+export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: FieldLabels }) {
+  const entries = Object.entries(errors).filter((e): e is [string, string] => typeof e[1] === 'string');
+  if (entries.length === 0) return null;
+  return (
+    <div class="fr-alert fr-alert--error fr-mb-4w" role="alert" tabindex={-1} id="resume-erreurs" data-autofocus>
+      <h2 class="fr-alert__title">{FORM.errorSummaryTitle(entries.length)}</h2>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li>
+            <a href={`#${field}`}>{labels[field] ? `${labels[field]} : ${message}` : message}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  hint?: string;
+  value?: string;
+  error?: string;
+  type?: 'text' | 'email' | 'password';
+  autocomplete?: string;
+  inputmode?: 'text' | 'numeric' | 'email';
+  spellcheck?: boolean;
+  maxlength?: number;
+  autocapitalize?: 'off' | 'characters';
+  optional?: string;
+  /** Extra text read with the field (e.g. "a new code is shown"), not shown on screen. */
+  srNote?: string;
+  autofocus?: boolean;
+  multiline?: boolean;
+}
+
+/** A DSFR input group; its hint and error are tied to the input by aria-describedby. */
+export function Field(p: FieldProps) {
+  const hintId = `${p.name}-aide`;
+  const messagesId = `${p.name}-messages`;
+  const noteId = `${p.name}-note`;
+  const describedBy = [p.hint ? hintId : '', messagesId, p.srNote ? noteId : ''].filter(Boolean).join(' ');
+  // Attribute values as HTML writes them (spellcheck="false", not a boolean that would be dropped).
+  const common: Record<string, string | number | boolean | undefined> = {
+    id: p.name,
+    name: p.name,
+    'aria-describedby': describedBy,
+    'aria-invalid': p.error ? 'true' : undefined,
+    'aria-required': p.optional ? undefined : 'true',
+    autocomplete: p.autocomplete,
+    spellcheck: p.spellcheck === undefined ? undefined : p.spellcheck ? 'true' : 'false',
+    maxlength: p.maxlength,
+    'data-autofocus': p.autofocus ? true : undefined,
+  };
+  return (
+    <div class={`fr-input-group${p.error ? ' fr-input-group--error' : ''}`}>
+      <label class="fr-label" for={p.name}>
+        {p.label}
+        {p.optional ? ` ${p.optional}` : ''}
+        {p.hint ? (
+          <span class="fr-hint-text" id={hintId}>
+            {p.hint}
+          </span>
+        ) : null}
+      </label>
+      {p.multiline ? (
+        <textarea class={`fr-input${p.error ? ' fr-input--error' : ''}`} rows={6} {...common}>
+          {p.value ?? ''}
+        </textarea>
+      ) : (
+        <input
+          class={`fr-input${p.error ? ' fr-input--error' : ''}`}
+          type={p.type ?? 'text'}
+          value={p.type === 'password' ? undefined : p.value}
+          inputmode={p.inputmode}
+          autocapitalize={p.autocapitalize}
+          {...common}
+        />
+      )}
+      {p.srNote ? (
+        <span class="fr-sr-only" id={noteId}>
+          {p.srNote}
+        </span>
+      ) : null}
+      <div class="fr-messages-group" id={messagesId} aria-live="polite">
+        {p.error ? (
+          <p class="fr-message fr-message--error" id={`${p.name}-erreur`}>
+            {p.error}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+export const CAPTCHA_FIELD = 'code';
+
+/**
+ * The security code: the image, its text alternative (digits spelled out, in a native
+ * disclosure that works without JavaScript), a refresh button and the 4-digit input.
+ * The refresh button posts the whole form without JavaScript; with htmx it swaps this block.
+ */
+export function CaptchaField(props: { challenge: CaptchaChallenge; ttl: string; error?: string; refreshed?: boolean }) {
+  const { challenge, error, refreshed } = props;
+  const blockId = `code-securite-${challenge.purpose}`;
+  return (
+    <fieldset class="fr-fieldset captcha" id={blockId} aria-labelledby={`${blockId}-legende`}>
+      <legend class="fr-fieldset__legend" id={`${blockId}-legende`}>
+        {CAPTCHA.legend}
+      </legend>
+      <div class="fr-fieldset__element">
+        <div class="captcha__image" role="img" aria-label={CAPTCHA.imageLabel}>
+          {raw(challenge.svg)}
+        </div>
+        <details class="captcha__alternative fr-mt-1w">
+          <summary>{CAPTCHA.textAlternativeToggle}</summary>
+          <p class="fr-mt-1w">{CAPTCHA.textAlternative(challenge.words)}</p>
+        </details>
+        <button
+          type="submit"
+          name={ACTION_FIELD}
+          value={REFRESH_CAPTCHA}
+          formnovalidate
+          class="fr-btn fr-btn--tertiary fr-btn--sm fr-btn--icon-left fr-icon-refresh-line fr-mt-1w"
+          hx-post={`/code-securite/${challenge.purpose}`}
+          hx-target={`#${blockId}`}
+          hx-select={`#${blockId}`}
+          hx-swap="outerHTML"
+        >
+          {CAPTCHA.refresh}
+        </button>
+      </div>
+      <div class="fr-fieldset__element">
+        <Field
+          name={CAPTCHA_FIELD}
+          label={CAPTCHA.label}
+          hint={CAPTCHA.hint(props.ttl)}
+          error={error}
+          inputmode="numeric"
+          autocomplete="off"
+          maxlength={4}
+          spellcheck={false}
+          srNote={refreshed ? CAPTCHA.refreshed : undefined}
+          autofocus={refreshed}
+        />
+      </div>
+    </fieldset>
+  );
+}
+
+export function RequiredNotice({ text }: { text: string }) {
+  return <p class="fr-hint-text fr-mb-2w">{text}</p>;
+}
