@@ -87,6 +87,9 @@ const EnvSchema = z.object({
   CODEC_CORS_ORIGIN: z.string().optional(),
 });
 
+/** Every environment variable this module reads: deployment files may set these and no others. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export type Config = ReturnType<typeof buildConfig>;
 
 export class ConfigError extends Error {}
