@@ -9,6 +9,7 @@ import type { Registry } from '../adapters/registry.js';
 import type { SmsProvider } from '../adapters/sms/index.js';
 import { hashLinkSecret, newLinkSecret } from '../adapters/link-secret.js';
 import { verifyPassword as verifyPasswordHash } from '../adapters/passwords.js';
+import type { FieldSealer } from '../codec/sealed-field.js';
 import { identifierFrom } from '../domain/identifier.js';
 import { linkUrl } from '../domain/renewal-link.js';
 import { identifierChangedEmail, identifierChangedSms, renewalLinkEmail } from '../messages/emails.js';
@@ -19,6 +20,8 @@ export interface ActivityDependencies {
   sms: SmsProvider;
   publicBaseUrl: string;
   helpdeskEmail: string;
+  /** Opens the passwords the client sealed (codec/sealed-field.ts). */
+  sealer: FieldSealer;
   /** Crypto randomness by default; injectable to force identifier collisions in tests. */
   newIdentifier?: () => string;
 }
@@ -26,7 +29,7 @@ export interface ActivityDependencies {
 export const cryptoIdentifier = () => identifierFrom((max) => randomInt(max));
 
 export function createActivities(deps: ActivityDependencies) {
-  const { registry, mailer, sms, publicBaseUrl, helpdeskEmail, newIdentifier = cryptoIdentifier } = deps;
+  const { registry, mailer, sms, publicBaseUrl, helpdeskEmail, sealer, newIdentifier = cryptoIdentifier } = deps;
 
   async function requireAccount(accountId: string) {
     const account = await registry.findById(accountId);
@@ -55,9 +58,9 @@ export function createActivities(deps: ActivityDependencies) {
       return { linkHash: hashLinkSecret(secret) };
     },
 
-    async verifyPassword({ accountId, password }: { accountId: string; password: string }): Promise<boolean> {
+    async verifyPassword({ accountId, sealedPassword }: { accountId: string; sealedPassword: string }): Promise<boolean> {
       const account = await requireAccount(accountId);
-      return verifyPasswordHash(account.passwordHash, password);
+      return verifyPasswordHash(account.passwordHash, sealer.open(sealedPassword));
     },
 
     /** Idempotent: retried with the same renewal ID, it returns the identifier already assigned. */

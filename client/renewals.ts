@@ -5,6 +5,7 @@
 import { WorkflowIdReusePolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { hashLinkSecret } from '../adapters/link-secret.js';
+import type { FieldSealer } from '../codec/sealed-field.js';
 import { normaliseEmail, normaliseNumic } from '../domain/account-keys.js';
 import { parseLinkToken } from '../domain/renewal-link.js';
 import {
@@ -32,6 +33,7 @@ export interface RenewalClientOptions {
   taskQueue: string;
   policy: RenewalPolicy;
   renewalIdSecret: string;
+  sealer: FieldSealer;
 }
 
 export type RequestRenewalResult = { status: 'accepted' };
@@ -40,7 +42,7 @@ export type OperatorResult<T> = T | { status: 'not-found' };
 
 const DEAD_UNKNOWN = { status: 'dead', reason: 'unknown' } as const;
 
-export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret }: RenewalClientOptions) {
+export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret, sealer }: RenewalClientOptions) {
   const workflowIdFor = (numic: string) => renewalWorkflowId(numic, renewalIdSecret);
 
   /** A link whose run has ended (or never existed) is answered from the run's final state. */
@@ -104,7 +106,7 @@ export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret
       if (!target) return DEAD_UNKNOWN;
       try {
         return await target.handle.executeUpdate(submitPasswordUpdate, {
-          args: [{ linkHash: target.linkHash, password }],
+          args: [{ linkHash: target.linkHash, sealedPassword: sealer.seal(password) }],
         });
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return linkStateAfterEnd(target.handle, target.linkHash) as Promise<SubmitPasswordResult>;

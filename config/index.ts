@@ -80,6 +80,7 @@ const EnvSchema = z.object({
   PAYLOAD_PREVIOUS_KEYS: z.string().optional(),
   COOKIE_SECRET: z.string().optional(),
   RENEWAL_ID_SECRET: z.string().optional(),
+  FIELD_SEAL_KEY: z.string().optional(),
 
   CODEC_SERVER_PORT: port(8888),
   CODEC_SERVER_HOST: z.string().default('127.0.0.1'),
@@ -111,6 +112,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
     value ?? devSecret(dataDir, name, bytes, production);
   const payloadKey = Buffer.from(secret('PAYLOAD_KEY', e.PAYLOAD_KEY, 32), 'base64');
   if (payloadKey.length !== 32) throw new ConfigError('PAYLOAD_KEY must be 32 bytes, base64-encoded');
+  const fieldSealKey = Buffer.from(secret('FIELD_SEAL_KEY', e.FIELD_SEAL_KEY, 32), 'base64');
+  if (fieldSealKey.length !== 32) throw new ConfigError('FIELD_SEAL_KEY must be 32 bytes, base64-encoded');
   if (production && e.CAPTCHA_TEST_HOOK) throw new ConfigError('CAPTCHA_TEST_HOOK cannot be on in production');
   if (e.SMS_PROVIDER === 'http' && !e.SMS_HTTP_URL) throw new ConfigError('SMS_PROVIDER=http needs SMS_HTTP_URL');
 
@@ -168,6 +171,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       keyId: e.PAYLOAD_KEY_ID,
       key: payloadKey,
       previousKeys: parseKeyRing(e.PAYLOAD_PREVIOUS_KEYS),
+      /** Seals passwords inside payloads, so even a decoding Temporal UI never shows them. */
+      fieldSealKey,
     },
     codecServer: {
       host: e.CODEC_SERVER_HOST,

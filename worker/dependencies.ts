@@ -3,6 +3,7 @@ import type { ActivityDependencies } from '../activities/index.js';
 import { createSmtpMailer } from '../adapters/mailer.js';
 import { connectRegistry } from '../adapters/registry.js';
 import { createSmsProvider } from '../adapters/sms/index.js';
+import { createFieldSealer } from '../codec/sealed-field.js';
 
 /** Real adapters from configuration, and how to close them. */
 export async function createActivityDependencies(config: Config): Promise<ActivityDependencies & { close(): Promise<void> }> {
@@ -15,6 +16,7 @@ export async function createActivityDependencies(config: Config): Promise<Activi
     sms: createSmsProvider(config.sms),
     publicBaseUrl: config.web.publicBaseUrl,
     helpdeskEmail: config.smtp.helpdesk,
+    sealer: createFieldSealer(config.payloadCodec.fieldSealKey),
     async close() {
       mailer.close();
       await registry.close();

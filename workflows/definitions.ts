@@ -50,7 +50,8 @@ export type OpenLinkResult =
 
 export interface SubmitPasswordInput {
   linkHash: string;
-  password: string;
+  /** The password sealed by the client for the activities (codec/sealed-field.ts). */
+  sealedPassword: string;
 }
 
 export type SubmitPasswordResult =

@@ -140,7 +140,7 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
     return linkState(linkHash);
   });
 
-  setHandler(submitPasswordUpdate, async ({ linkHash, password }): Promise<SubmitPasswordResult> => {
+  setHandler(submitPasswordUpdate, async ({ linkHash, sealedPassword }): Promise<SubmitPasswordResult> => {
     // Two submissions at the same moment are checked one after the other: only one can win.
     await condition(() => !busy);
     const reason = deadReason(linkHash);
@@ -148,7 +148,7 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
     if (stage !== 'waiting-for-password' || !accountId) return { status: 'dead', reason: 'unknown' };
     busy = true;
     try {
-      const valid = await activities.verifyPassword({ accountId, password });
+      const valid = await activities.verifyPassword({ accountId, sealedPassword });
       if (!valid) {
         attemptsLeft--;
         if (attemptsLeft > 0) return { status: 'wrong-password', attemptsLeft };

@@ -1,0 +1,93 @@
+/**
+ * A real renewal worker (real activities: FerretDB, Mailpit, a scratch SMS outbox) on its own
+ * task queue, and the client API, for the workflow tests. Each test makes its own account, so
+ * test files share the servers without seeing each other's renewals.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadConfig, type Config } from '../../config/index.js';
+import { createRenewalClient } from '../../client/renewals.js';
+import { createSmtpMailer } from '../../adapters/mailer.js';
+import { connectRegistry } from '../../adapters/registry.js';
+import { hashPassword } from '../../adapters/passwords.js';
+import { createDevSmsProvider } from '../../adapters/sms/dev-provider.js';
+import { createFieldSealer } from '../../codec/sealed-field.js';
+import { cryptoIdentifier } from '../../activities/index.js';
+import { LINK_PATH } from '../../domain/renewal-link.js';
+import { createRenewalWorker, workflowsPath } from '../../worker/create-worker.js';
+import { waitForMessages } from '../support/mailpit.js';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** One webpack bundle per test file instead of one per worker. */
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger }));
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+
+export interface HarnessOptions {
+  nativeConnection: NativeConnection;
+  client: Client;
+  env?: Record<string, string>;
+}
+
+export async function startRenewalHarness({ nativeConnection, client, env = {} }: HarnessOptions) {
+  const config: Config = loadConfig({ ...process.env, ...env });
+  const taskQueue = `renouvellements-${randomUUID()}`;
+  const registry = await connectRegistry(config.mongo.uri, config.mongo.database);
+  await registry.ensureIndexes();
+  const mailer = createSmtpMailer(config.smtp);
+  const sms = createDevSmsProvider(mkdtempSync(join(tmpdir(), 'sms-')));
+  const sealer = createFieldSealer(config.payloadCodec.fieldSealKey);
+  const worker = await createRenewalWorker({
+    config,
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: { registry, mailer, sms, sealer, publicBaseUrl: config.web.publicBaseUrl, helpdeskEmail: config.smtp.helpdesk },
+  });
+  const running = worker.run();
+  const renewals = createRenewalClient({ client, taskQueue, policy: config.renewal, renewalIdSecret: config.temporal.renewalIdSecret, sealer });
+
+  return {
+    config,
+    client,
+    registry,
+    renewals,
+    sms,
+    taskQueue,
+
+    /** A fresh account of the registry, unique to the calling test. */
+    async createAccount(password = 'Mot-de-passe-SMS-1') {
+      const numic = String(randomInt(1e9, 1e10));
+      const account = await registry.create({
+        numic,
+        email: `citoyen.${numic}@example.org`,
+        phone: `+3361${numic.slice(0, 8)}`,
+        identifier: cryptoIdentifier(),
+        passwordHash: await hashPassword(password),
+      });
+      return { ...account, password, workflowId: renewals.workflowIdFor(numic) };
+    },
+
+    /** Waits for the n-th renewal email to `email` and returns the token of its link. */
+    async linkToken(email: string, count = 1): Promise<string> {
+      const messages = await waitForMessages(config, { to: email, subject: 'Votre demande de nouvel identifiant', count });
+      const newest = messages[0]!;
+      const match = new RegExp(`${config.web.publicBaseUrl}${LINK_PATH}(\\S+)`).exec(newest.text);
+      if (!match) throw new Error(`no renewal link in the email: ${newest.text}`);
+      return match[1]!;
+    },
+
+    async stop() {
+      worker.shutdown();
+      await running;
+      mailer.close();
+      await registry.close();
+    },
+  };
+}
+
+export type RenewalHarness = Awaited<ReturnType<typeof startRenewalHarness>>;
