@@ -1,17 +1,46 @@
+import type { SearchAttributeType } from '@temporalio/common';
+import {
+  encodeSearchAttributeIndexedValueType,
+  type SearchAttributeKey,
+} from '@temporalio/common/lib/search-attributes.js';
 import { TestWorkflowEnvironment, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { renewalSearchAttributes } from '../../workflows/search-attributes.js';
+
+export interface TimeSkippingOptions extends TimeSkippingTestWorkflowEnvironmentOptions {
+  /** Registered on the test server once it is up; the renewal's own by default. */
+  searchAttributes?: SearchAttributeKey<SearchAttributeType>[];
+}
 
 /**
  * A time-skipping environment on the Java test server that tools/setup.sh installed (no download):
- * its launcher path comes from TEMPORAL_TEST_SERVER_PATH, set by test/global-setup.ts.
+ * its launcher path comes from TEMPORAL_TEST_SERVER_PATH, set by test/global-setup.ts. The search
+ * attributes are registered through the operator service, as the dev server does at start.
  */
-export function timeSkippingEnv(options: TimeSkippingTestWorkflowEnvironmentOptions = {}): Promise<TestWorkflowEnvironment> {
+export async function timeSkippingEnv({
+  searchAttributes = renewalSearchAttributes,
+  ...options
+}: TimeSkippingOptions = {}): Promise<TestWorkflowEnvironment> {
   const path = process.env.TEMPORAL_TEST_SERVER_PATH;
   if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests with `npm test`');
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     ...options,
     server: { ...options.server, executable: { type: 'existing-path', path } },
   });
+  if (searchAttributes.length > 0) {
+    try {
+      await env.connection.operatorService.addSearchAttributes({
+        namespace: env.namespace ?? 'default',
+        searchAttributes: Object.fromEntries(
+          searchAttributes.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
+        ),
+      });
+    } catch (err) {
+      await env.teardown();
+      throw err;
+    }
+  }
+  return env;
 }
 
 /**
