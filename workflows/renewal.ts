@@ -61,6 +61,12 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
   let cancelled = false;
   let busy = false; // one link email or password check at a time
 
+  /** Waits for the turn; the check and the claim are one synchronous step, so only one wins. */
+  async function takeTurn(): Promise<void> {
+    while (busy) await condition(() => !busy);
+    busy = true;
+  }
+
   const deadline = (): number | undefined =>
     stage === 'waiting-for-link' ? ledger.current?.expiresAt : stage === 'waiting-for-password' ? passwordDeadline : undefined;
 
@@ -97,11 +103,10 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
 
   /** Emails a fresh link (killing the previous one) when the hourly allowance permits. */
   async function sendLink(): Promise<boolean> {
-    await condition(() => !busy);
-    if (outcome || identifierAssigned || cancelled || !accountId) return false;
-    if (!ledger.reserveSend(Date.now())) return false;
-    busy = true;
+    await takeTurn();
     try {
+      if (outcome || identifierAssigned || cancelled || !accountId) return false;
+      if (!ledger.reserveSend(Date.now())) return false;
       const { linkHash } = await activities.sendRenewalLink({ accountId, validForMs: policy.linkTtlMs });
       const sentAt = Date.now();
       ledger.add({ hash: linkHash, sentAt, expiresAt: sentAt + policy.linkTtlMs });
@@ -132,7 +137,9 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
 
   setHandler(linkStateQuery, ({ linkHash }) => linkState(linkHash));
 
-  setHandler(openLinkUpdate, ({ linkHash }): OpenLinkResult => {
+  setHandler(openLinkUpdate, async ({ linkHash }): Promise<OpenLinkResult> => {
+    // A link clicked while its email is still being confirmed is recognised once it is.
+    await condition(() => !busy);
     if (!deadReason(linkHash) && stage === 'waiting-for-link') {
       passwordDeadline = Date.now() + policy.passwordStepTtlMs;
       enter('waiting-for-password');
@@ -142,12 +149,11 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
 
   setHandler(submitPasswordUpdate, async ({ linkHash, sealedPassword }): Promise<SubmitPasswordResult> => {
     // Two submissions at the same moment are checked one after the other: only one can win.
-    await condition(() => !busy);
-    const reason = deadReason(linkHash);
-    if (reason) return { status: 'dead', reason };
-    if (stage !== 'waiting-for-password' || !accountId) return { status: 'dead', reason: 'unknown' };
-    busy = true;
+    await takeTurn();
     try {
+      const reason = deadReason(linkHash);
+      if (reason) return { status: 'dead', reason };
+      if (stage !== 'waiting-for-password' || !accountId) return { status: 'dead', reason: 'unknown' };
       const valid = await activities.verifyPassword({ accountId, sealedPassword });
       if (!valid) {
         attemptsLeft--;

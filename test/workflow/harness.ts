@@ -20,6 +20,7 @@ import { cryptoIdentifier } from '../../activities/index.js';
 import { LINK_PATH } from '../../domain/renewal-link.js';
 import { createRenewalWorker, workflowsPath } from '../../worker/create-worker.js';
 import { waitForMessages } from '../support/mailpit.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One webpack bundle per test file instead of one per worker. */
@@ -34,6 +35,7 @@ export interface HarnessOptions {
 }
 
 export async function startRenewalHarness({ nativeConnection, client, env = {} }: HarnessOptions) {
+  quietTemporalRuntime();
   const config: Config = loadConfig({ ...process.env, ...env });
   const taskQueue = `renouvellements-${randomUUID()}`;
   const registry = await connectRegistry(config.mongo.uri, config.mongo.database);
