@@ -9,6 +9,7 @@ import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { decodedHistoryJson } from '../../codec/decode-history.js';
 import { connectTemporal } from '../../client/connect.js';
 import { loadConfig } from '../../config/index.js';
+import { quietTemporalRuntime } from '../support/temporal.js';
 import { startRenewalHarness, type RenewalHarness } from '../workflow/harness.js';
 
 type Scenario = (h: RenewalHarness) => Promise<string>; // returns the workflow ID
@@ -93,6 +94,7 @@ const scenarios: Record<string, { env?: Record<string, string>; run: Scenario }>
   },
 };
 
+quietTemporalRuntime();
 const config = loadConfig(process.env);
 const temporal = await connectTemporal(config);
 const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
