@@ -1,6 +1,12 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
-/** The last `lines` lines of a (possibly large) log file, or '' when it cannot be read. */
+/** Starts each run's section of a service log (logs are appended across runs). */
+export const RUN_HEADER = '=== start';
+
+/**
+ * The last `lines` lines of a (possibly large) log file, from the latest run only, or '' when it
+ * cannot be read.
+ */
 export function tailFile(path: string, lines = 30, maxBytes = 64 * 1024): string {
   let fd: number | undefined;
   try {
@@ -9,7 +15,9 @@ export function tailFile(path: string, lines = 30, maxBytes = 64 * 1024): string
     const length = Math.min(size, maxBytes);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
-    return buffer.toString('utf8').replace(/\s+$/, '').split('\n').slice(-lines).join('\n');
+    const text = buffer.toString('utf8');
+    const lastRun = text.lastIndexOf(`\n${RUN_HEADER} `);
+    return (lastRun >= 0 ? text.slice(lastRun + 1) : text).replace(/\s+$/, '').split('\n').slice(-lines).join('\n');
   } catch {
     return '';
   } finally {

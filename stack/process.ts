@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StackError } from './errors.js';
+import { RUN_HEADER } from './log-tail.js';
 
 export interface ProcessOptions {
   name: string;
@@ -63,7 +64,7 @@ export class ManagedProcess {
     this.pidFile = options.pidFile;
     mkdirSync(dirname(options.logFile), { recursive: true });
     const log = openSync(options.logFile, 'a');
-    writeSync(log, `\n=== ${new Date().toISOString()} ${options.command} ${options.args.join(' ')}\n`);
+    writeSync(log, `\n${RUN_HEADER} ${new Date().toISOString()} ${options.command} ${options.args.join(' ')}\n`);
     try {
       this.child = spawn(options.command, options.args, {
         cwd: options.cwd,
@@ -149,38 +150,73 @@ const alive = (pid: number) => {
   }
 };
 
-/**
- * A pid file whose supervisor is dead but whose process still runs the same program is a leftover
- * of a crashed run (e.g. `kill -9` of the supervisor): stop it. A process whose supervisor is alive
- * belongs to a stack that is running now; leave it (its port check will then fail clearly).
- */
-async function reapLeftover(pidFile: string, name: string): Promise<void> {
+interface PidFileInfo {
+  pid: number;
+  supervisor: number;
+  /** The process still runs the program it was started with. */
+  running: boolean;
+  /** ...and the supervisor that started it is alive: it belongs to a stack running now. */
+  owned: boolean;
+}
+
+function inspectPidFile(pidFile: string): PidFileInfo | undefined {
   let content: string;
   try {
     content = readFileSync(pidFile, 'utf8');
   } catch {
-    return;
+    return undefined;
   }
   const [pidText, supervisorText, program] = content.trim().split(' ');
   const pid = Number(pidText);
   const supervisor = Number(supervisorText);
-  if (!Number.isInteger(pid) || pid <= 1 || !program) return rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1 || !program) return { pid: 0, supervisor: 0, running: false, owned: false };
   let cmdline = '';
   try {
     cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {
     // not running any more
   }
-  if (cmdline.includes(program)) {
-    if (supervisor !== process.pid && alive(supervisor)) {
-      throw new StackError(
-        `${name} is already running (pid ${pid}, started by pid ${supervisor}) with this data folder: stop that first.`,
-      );
+  const running = cmdline.includes(program);
+  return { pid, supervisor, running, owned: running && supervisor !== process.pid && alive(supervisor) };
+}
+
+/**
+ * Throws when a service of a stack that runs now uses this data folder (its run/ pid files): such a
+ * folder must not be wiped or shared.
+ */
+export function assertDataDirUnused(runDir: string, what: string, remedy: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(runDir).filter((n) => n.endsWith('.pid'));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const info = inspectPidFile(join(runDir, name));
+    if (info?.owned) {
+      throw new StackError(`${what} is in use by another run (pid ${info.supervisor}): wait for it to end or ${remedy}.`);
     }
-    console.warn(`[stack] stopping a ${name} left running by an earlier run (pid ${pid})`);
-    if (signalGroup(pid, 'SIGTERM') && !(await waitGroupGone(pid, Date.now() + 10_000))) {
-      signalGroup(pid, 'SIGKILL');
-      await waitGroupGone(pid, Date.now() + 5_000);
+  }
+}
+
+/**
+ * A pid file whose supervisor is dead but whose process still runs the same program is a leftover
+ * of a crashed run (e.g. `kill -9` of the supervisor): stop it. A process whose supervisor is alive
+ * belongs to a stack that is running now; leave it and fail.
+ */
+async function reapLeftover(pidFile: string, name: string): Promise<void> {
+  const info = inspectPidFile(pidFile);
+  if (!info) return;
+  if (info.owned) {
+    throw new StackError(
+      `${name} is already running (pid ${info.pid}, started by pid ${info.supervisor}) with this data folder: stop that first.`,
+    );
+  }
+  if (info.running) {
+    console.warn(`[stack] stopping a ${name} left running by an earlier run (pid ${info.pid})`);
+    if (signalGroup(info.pid, 'SIGTERM') && !(await waitGroupGone(info.pid, Date.now() + 10_000))) {
+      signalGroup(info.pid, 'SIGKILL');
+      await waitGroupGone(info.pid, Date.now() + 5_000);
     }
   }
   rmSync(pidFile, { force: true });

@@ -7,7 +7,7 @@ import { formatTail } from './log-tail.js';
 import { logFileFor, pidFileFor } from './paths.js';
 import { assertPortsFree, type PortNeed } from './ports.js';
 import { ManagedProcess, unexpectedExitError } from './process.js';
-import { waitUntilReady, type Probe } from './wait.js';
+import { waitStaysUp, waitUntilReady, type Probe } from './wait.js';
 
 export interface ServiceSpec {
   name: string;
@@ -19,8 +19,9 @@ export interface ServiceSpec {
   ports: PortNeed[];
   /** Creates its data folder and the like. */
   prepare?: () => void;
-  /** Without a probe the service counts as started once spawned. */
+  /** Without a probe the service counts as started once it stayed up `settleMs`. */
   probe?: Probe;
+  settleMs?: number;
   /** For messages: where it answers. */
   answersOn?: string;
   readyTimeoutMs?: number;
@@ -107,6 +108,8 @@ export class Stack {
     });
     if (spec.probe) {
       await waitUntilReady(proc, spec.probe, spec.readyTimeoutMs ?? 30_000, spec.answersOn ?? 'its port', signal);
+    } else {
+      await waitStaysUp(proc, spec.settleMs ?? 3_000, signal);
     }
   }
 

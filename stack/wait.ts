@@ -56,3 +56,14 @@ export async function waitUntilReady(
     await sleep(100);
   }
 }
+
+/**
+ * For a service with nothing to probe (the worker): started once it has stayed up `ms`, so that a
+ * crash at start (a bad import, a bad configuration) fails the start with its log tail.
+ */
+export async function waitStaysUp(proc: ManagedProcess, ms: number, signal?: AbortSignal): Promise<void> {
+  const aborted = new Promise<'aborted'>((resolve) => signal?.addEventListener('abort', () => resolve('aborted')));
+  const outcome = await Promise.race([proc.exited.then(() => 'exited' as const), sleep(ms).then(() => 'up' as const), aborted]);
+  if (outcome === 'aborted') throw new StackError(`${proc.name}: start cancelled`);
+  if (outcome === 'exited') throw new StackError(`${proc.name} ${proc.exitDescription} while starting.\n${formatTail(proc.logFile)}`);
+}

@@ -4,24 +4,28 @@
  * loadConfig(process.env)). Stops every server at the end.
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { StackError } from '../stack/errors.js';
 import { assertPortsFree } from '../stack/ports.js';
+import { assertDataDirUnused } from '../stack/process.js';
 import { embeddedServers } from '../stack/servers.js';
 import { Stack } from '../stack/stack.js';
-import { testDataDir, testEnvironment, testVariable } from './support/test-env.js';
+import { testEnvironment, testVariable } from './support/test-env.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
-  const env = testEnvironment(process.env);
-  delete process.env.MONGODB_URI;
-  Object.assign(process.env, env);
-
   const started = Date.now();
   let stack: Stack | undefined;
+  let env: Record<string, string>;
   try {
-    // Ports first, so that a second run alongside does not wipe the data of the first.
+    env = testEnvironment(process.env);
+    delete process.env.MONGODB_URI;
+    Object.assign(process.env, env);
+
+    // Ports and the data folder first, so that a second run alongside never wipes the first one's data.
     await assertPortsFree(embeddedServers(loadConfig(process.env), testVariable).flatMap((s) => s.ports));
-    rmSync(testDataDir, { recursive: true, force: true });
+    assertDataDirUnused(join(env.DATA_DIR!, 'run'), `The test data folder ${env.DATA_DIR}`, 'set TEST_DATA_DIR');
+    rmSync(env.DATA_DIR!, { recursive: true, force: true });
     const config = loadConfig(process.env);
     stack = new Stack(config.dataDir);
     await stack.start(embeddedServers(config, testVariable));
@@ -34,7 +38,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     }
     throw err;
   }
-  console.log(`[test setup] servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (logs in .data/test/logs/)`);
+  console.log(`[test setup] servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (logs in ${join(env.DATA_DIR!, 'logs')}/)`);
 
   const running = stack;
   return async () => {

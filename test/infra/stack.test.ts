@@ -88,6 +88,12 @@ describe('a server that does not come up', () => {
     await expect(failure).rejects.toThrow(/crashy exited with code 3 before answering[\s\S]*fatal: no such table/);
   });
 
+  it('fails with its log tail when a service with no port dies right after starting', async () => {
+    const stack = new Stack(scratch());
+    const failure = stack.start([shell('worker-like', 'echo "SyntaxError: bad import" >&2; exit 1', { settleMs: 5_000 })]);
+    await expect(failure).rejects.toThrow(/worker-like exited with code 1 while starting[\s\S]*SyntaxError: bad import/);
+  });
+
   it('stops the servers already started when another one fails half-way', async () => {
     const dataDir = scratch();
     const stack = new Stack(dataDir);

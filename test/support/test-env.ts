@@ -2,10 +2,23 @@
  * The settings of a test run: test ports distinct from `npm start`'s defaults, so that both can run
  * at once. Each can be changed with TEST_<NAME> (e.g. TEST_TEMPORAL_PORT=27233).
  */
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { StackError } from '../../stack/errors.js';
 import { repoRoot, toolsBin } from '../../stack/paths.js';
 
-export const testDataDir = join(repoRoot, '.data', 'test');
+/**
+ * The test data folder, wiped at every run: .data/test, or TEST_DATA_DIR (which must then be inside
+ * the repository's .data/, so that a typo never wipes anything else).
+ */
+export function testDataDir(outer: NodeJS.ProcessEnv): string {
+  const dataRoot = join(repoRoot, '.data');
+  const dir = resolve(repoRoot, outer.TEST_DATA_DIR ?? join(dataRoot, 'test'));
+  const inside = relative(dataRoot, dir);
+  if (!inside || inside.startsWith('..') || resolve(dataRoot, inside) !== dir) {
+    throw new StackError(`TEST_DATA_DIR must be a folder inside ${dataRoot}/ (it is wiped at every test run).`);
+  }
+  return dir;
+}
 
 const TEST_PORTS = {
   TEMPORAL_PORT: 17233,
@@ -26,7 +39,7 @@ export function testEnvironment(outer: NodeJS.ProcessEnv): Record<string, string
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: outer.TEST_LOG_LEVEL ?? 'warn',
-    DATA_DIR: testDataDir,
+    DATA_DIR: testDataDir(outer),
     TEMPORAL_PORT: port('TEMPORAL_PORT'),
     TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT'),
     TEMPORAL_ADDRESS: `127.0.0.1:${port('TEMPORAL_PORT')}`,
