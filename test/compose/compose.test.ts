@@ -98,6 +98,7 @@ describe('docker-compose.yml', () => {
       const command = Array.isArray(service.command) ? service.command : String(service.command).split(' ');
       const entry = command.find((arg) => arg.endsWith('.ts'));
       expect(entry, `${name} runs a TypeScript entry`).toBeDefined();
+      expect(existsSync(`${root}${entry}`), `${name}'s entry ${entry} exists`).toBe(true);
     }
     expect(existsSync(`${root}Dockerfile`)).toBe(true);
     expect(read('Dockerfile')).toMatch(/^FROM node:20\.\d+\.\d+/m);
@@ -123,7 +124,7 @@ describe('docker-compose.yml', () => {
   it('refuses to start without the secrets, and documents each of them in .env.example', () => {
     const { all, required } = interpolatedVariables(read('docker-compose.yml'));
     expect([...required].sort()).toEqual(
-      expect.arrayContaining(['CODEC_SERVER_TOKEN', 'COOKIE_SECRET', 'PAYLOAD_KEY', 'RENEWAL_ID_SECRET']),
+      expect.arrayContaining(['CODEC_SERVER_TOKEN', 'COOKIE_SECRET', 'FIELD_SEAL_KEY', 'PAYLOAD_KEY', 'RENEWAL_ID_SECRET']),
     );
     for (const name of required) expect(Object.keys(dotenvExample), `${name} in .env.example`).toContain(name);
     for (const name of Object.keys(dotenvExample)) expect([...all], `.env.example's ${name} is used`).toContain(name);
