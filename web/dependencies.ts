@@ -3,12 +3,15 @@ import type { Logger } from 'pino';
 import { createSmtpMailer } from '../adapters/mailer.js';
 import { connectRegistry } from '../adapters/registry.js';
 import { connectTemporal } from '../client/connect.js';
-import { createRenewalClient } from '../client/renewals.js';
+import { createRenewalClient, type RenewalClient } from '../client/renewals.js';
 import { createFieldSealer } from '../codec/sealed-field.js';
 import type { Config } from '../config/index.js';
 import type { WebDeps } from './types.js';
 
-export async function connectWebDependencies(config: Config, logger: Logger): Promise<WebDeps & { close(): Promise<void> }> {
+export async function connectWebDependencies(
+  config: Config,
+  logger: Logger,
+): Promise<WebDeps & { renewals: RenewalClient; close(): Promise<void> }> {
   const temporal = await connectTemporal(config);
   const registry = await connectRegistry(config.mongo.uri, config.mongo.database);
   const mailer = createSmtpMailer(config.smtp);
