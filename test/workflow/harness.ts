@@ -32,12 +32,14 @@ export interface HarnessOptions {
   nativeConnection: NativeConnection;
   client: Client;
   env?: Record<string, string>;
+  /** Join an existing task queue (a worker restarted after a crash); a fresh one by default. */
+  taskQueue?: string;
 }
 
-export async function startRenewalHarness({ nativeConnection, client, env = {} }: HarnessOptions) {
+export async function startRenewalHarness({ nativeConnection, client, env = {}, taskQueue: joinQueue }: HarnessOptions) {
   quietTemporalRuntime();
   const config: Config = loadConfig({ ...process.env, ...env });
-  const taskQueue = `renouvellements-${randomUUID()}`;
+  const taskQueue = joinQueue ?? `renouvellements-${randomUUID()}`;
   const registry = await connectRegistry(config.mongo.uri, config.mongo.database);
   await registry.ensureIndexes();
   const mailer = createSmtpMailer(config.smtp);

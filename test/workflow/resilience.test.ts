@@ -1,0 +1,96 @@
+/**
+ * A crash delays a renewal, never loses it: the SMTP server down when the link is sent, and the
+ * worker gone between the email and the click. Real servers throughout.
+ */
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NativeConnection } from '@temporalio/worker';
+import { connectTemporal, type TemporalClient } from '../../client/connect.js';
+import { loadConfig } from '../../config/index.js';
+import { mailpit } from '../../stack/servers.js';
+import { Stack } from '../../stack/stack.js';
+import { startRenewalHarness } from './harness.js';
+
+let temporal: TemporalClient;
+let nativeConnection: NativeConnection;
+
+beforeAll(async () => {
+  const config = loadConfig(process.env);
+  temporal = await connectTemporal(config);
+  nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+});
+
+afterAll(async () => {
+  await nativeConnection?.close();
+  await temporal?.close();
+});
+
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Polls `check` until it holds, or fails after `timeoutMs`. */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('resilience', () => {
+  it('sends the link once the SMTP server comes back', async () => {
+    const smtpPort = await freePort();
+    const uiPort = await freePort();
+    const env = { SMTP_PORT: String(smtpPort), MAILPIT_UI_PORT: String(uiPort) };
+    const h = await startRenewalHarness({ nativeConnection, client: temporal.client, env });
+    const smtpData = mkdtempSync(join(tmpdir(), 'smtp-down-'));
+    const smtp = new Stack(smtpData);
+    try {
+      const account = await h.createAccount();
+      await h.renewals.requestRenewal({ numic: account.numic, email: account.email });
+      // The send fails and is retried: the activity has failed at least once, nothing is lost.
+      await eventually(async () => {
+        const { pendingActivities } = await temporal.client.workflow.getHandle(account.workflowId).describe().then((d) => d.raw);
+        return (pendingActivities ?? []).some((a) => a.activityType?.name === 'sendRenewalLink' && (a.attempt ?? 0) >= 2);
+      });
+      expect(await h.renewals.status(account.workflowId)).toMatchObject({ stage: 'looking-up', linksSent: 0 });
+
+      await smtp.start([mailpit({ ...h.config, dataDir: smtpData })]);
+      const token = await h.linkToken(account.email);
+      expect(await h.renewals.openLink(token)).toMatchObject({ status: 'open' });
+      expect((await h.renewals.submitPassword(token, account.password)).status).toBe('completed');
+    } finally {
+      await h.stop();
+      await smtp.stop();
+    }
+  });
+
+  it('carries on with another worker after the first one has gone', async () => {
+    const first = await startRenewalHarness({ nativeConnection, client: temporal.client });
+    const account = await first.createAccount();
+    await first.renewals.requestRenewal({ numic: account.numic, email: account.email });
+    const token = await first.linkToken(account.email);
+    await first.stop();
+
+    const second = await startRenewalHarness({ nativeConnection, client: temporal.client, taskQueue: first.taskQueue });
+    try {
+      expect(await second.renewals.openLink(token)).toMatchObject({ status: 'open' });
+      const result = await second.renewals.submitPassword(token, account.password);
+      expect(result.status).toBe('completed');
+      expect(await second.renewals.result(account.workflowId)).toEqual({ outcome: 'completed' });
+    } finally {
+      await second.stop();
+    }
+  });
+});
