@@ -1,6 +1,7 @@
 /**
- * The consular registry's accounts (mongoose). FerretDB v1 has no transactions: every change
- * that must be atomic is a single-document conditional update.
+ * The consular registry's accounts (mongoose). FerretDB v1 has neither transactions nor atomic
+ * conditional updates under concurrency (findAndModify reads, then writes): what must happen once
+ * is claimed by inserting a document whose _id names it, since a unique _id is atomic everywhere.
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import { normaliseEmail, normaliseNumic } from '../domain/account-keys.js';
@@ -24,9 +25,21 @@ export interface NewAccount {
 
 interface AccountDocument extends Omit<Account, 'id'> {
   emailNormalised: string;
-  /** The renewal that last assigned an identifier: makes the assignment idempotent. */
-  lastRenewal?: { id: string; identifier: string; at: Date };
-  notificationsSent: string[];
+}
+
+/** One per renewal that assigned an identifier: the claim that makes the assignment happen once. */
+interface AssignmentDocument {
+  _id: string; // renewal ID
+  accountId: string;
+  identifier: string;
+  at: Date;
+}
+
+/** One per notification sent (key: renewal ID and channel). */
+interface NotificationDocument {
+  _id: string;
+  accountId: string;
+  at: Date;
 }
 
 const accountSchema = new Schema<AccountDocument>(
@@ -37,10 +50,23 @@ const accountSchema = new Schema<AccountDocument>(
     phone: { type: String, required: true },
     identifier: { type: String, required: true, unique: true },
     passwordHash: { type: String, required: true },
-    lastRenewal: { id: String, identifier: String, at: Date },
-    notificationsSent: { type: [String], default: [] },
   },
   { collection: 'accounts', timestamps: true },
+);
+
+const assignmentSchema = new Schema<AssignmentDocument>(
+  {
+    _id: { type: String, required: true },
+    accountId: { type: String, required: true },
+    identifier: { type: String, required: true, unique: true },
+    at: { type: Date, required: true },
+  },
+  { collection: 'identifier_assignments', versionKey: false },
+);
+
+const notificationSchema = new Schema<NotificationDocument>(
+  { _id: { type: String, required: true }, accountId: { type: String, required: true }, at: { type: Date, required: true } },
+  { collection: 'sent_notifications', versionKey: false },
 );
 
 export interface Registry {
@@ -62,7 +88,9 @@ export interface Registry {
 }
 
 const DUPLICATE_KEY = 11000;
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === DUPLICATE_KEY;
+/** MongoDB says 11000; FerretDB's SQLite backend sometimes passes SQLite's own words through. */
+const isDuplicateKey = (err: unknown) =>
+  (err as { code?: number }).code === DUPLICATE_KEY || /UNIQUE constraint failed/.test((err as Error)?.message ?? '');
 
 function toAccount(doc: (AccountDocument & { _id: unknown }) | null): Account | null {
   if (!doc) return null;
@@ -75,7 +103,21 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
     .createConnection(uri, { dbName: database, serverSelectionTimeoutMS: 10_000, autoIndex: false })
     .asPromise();
   const accounts = connection.model('Account', accountSchema);
+  const assignments = connection.model('IdentifierAssignment', assignmentSchema);
+  const notifications = connection.model('SentNotification', notificationSchema);
   const validId = (id: string) => mongoose.isValidObjectId(id);
+
+  /** Claims `identifier` for this renewal; undefined when another account or renewal holds it. */
+  async function claimIdentifier(accountId: string, renewalId: string, identifier: string) {
+    if (await accounts.exists({ identifier })) return undefined;
+    try {
+      return (await assignments.create({ _id: renewalId, accountId, identifier, at: new Date() })).toObject();
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Either this renewal was claimed meanwhile (use it) or the identifier was (draw again).
+      return (await assignments.findById(renewalId).lean()) ?? undefined;
+    }
+  }
 
   return {
     async findByNumicAndEmail(numic, email) {
@@ -91,31 +133,33 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
     },
     async assignIdentifier(accountId, renewalId, generate) {
       for (let attempt = 0; attempt < 5; attempt++) {
-        const candidate = generate();
+        const existing = await assignments.findById(renewalId).lean();
+        const claim = existing ?? (await claimIdentifier(accountId, renewalId, generate()));
+        if (!claim) continue; // the identifier drawn is taken: draw again
         try {
-          const updated = await accounts
-            .findOneAndUpdate(
-              { _id: accountId, 'lastRenewal.id': { $ne: renewalId } },
-              { $set: { identifier: candidate, lastRenewal: { id: renewalId, identifier: candidate, at: new Date() } } },
-              { new: true },
-            )
-            .lean();
-          if (updated) return candidate;
-          const done = await accounts.findById(accountId).lean();
-          if (done?.lastRenewal?.id === renewalId) return done.lastRenewal.identifier;
-          throw new Error(`account ${accountId} not found`);
+          // Idempotent: every caller for this renewal writes the same identifier.
+          const res = await accounts.updateOne({ _id: claim.accountId }, { $set: { identifier: claim.identifier } });
+          if (res.matchedCount === 0) throw new Error(`account ${accountId} not found`);
+          return claim.identifier;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
+          // Taken by an account created since the claim: release the claim and draw again.
+          await assignments.deleteOne({ _id: renewalId, identifier: claim.identifier });
         }
       }
       throw new Error('could not find a free identifier after 5 attempts');
     },
-    async hasSentNotification(accountId, key) {
-      return (await accounts.exists({ _id: accountId, notificationsSent: key })) !== null;
+    async hasSentNotification(_accountId, key) {
+      return (await notifications.exists({ _id: key })) !== null;
     },
     async markNotificationSent(accountId, key) {
-      const res = await accounts.updateOne({ _id: accountId, notificationsSent: { $ne: key } }, { $push: { notificationsSent: key } });
-      return res.modifiedCount === 1;
+      try {
+        await notifications.create({ _id: key, accountId, at: new Date() });
+        return true;
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
     },
     async create(account) {
       const doc = await accounts.create(toDocument(account));
@@ -127,7 +171,7 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
       return toAccount(saved)!;
     },
     async ensureIndexes() {
-      await accounts.createIndexes();
+      await Promise.all([accounts.createIndexes(), assignments.createIndexes(), notifications.createIndexes()]);
     },
     async close() {
       await connection.close();
@@ -135,7 +179,7 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
   };
 }
 
-function toDocument(account: NewAccount): Omit<AccountDocument, 'notificationsSent' | 'lastRenewal'> {
+function toDocument(account: NewAccount): AccountDocument {
   return {
     ...account,
     numic: normaliseNumic(account.numic),
