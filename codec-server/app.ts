@@ -35,10 +35,12 @@ const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 const CODEC_PATH = /^(?:\/[^/]+)?\/(?:encode|decode)$/;
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64 expected');
+// Proto3 JSON omits an empty repeated field: the CLI sends `{}` to encode a query without arguments.
 const PayloadsBody = z.object({
   payloads: z
     .array(z.object({ metadata: z.record(z.string(), base64).nullish(), data: base64.nullish() }))
-    .max(10_000),
+    .max(10_000)
+    .default([]),
 });
 
 export function createCodecServerApp(options: CodecServerOptions) {

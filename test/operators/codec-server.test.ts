@@ -75,10 +75,17 @@ describe('codec server', () => {
     expect((await post('/encode', { payloads }, {})).status).toBe(401);
   });
 
+  it('reads an empty Payloads message as no payloads, as the CLI sends it for a query without arguments', async () => {
+    const res = await post('/encode', {}, { Authorization: `Bearer ${token}` });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ payloads: [] });
+  });
+
   it('refuses malformed bodies and oversized ones', async () => {
     const auth = { Authorization: `Bearer ${token}` };
     expect((await post('/decode', { payloads: [{ data: 'not base64 !' }] }, auth)).status).toBe(400);
-    expect((await post('/decode', { nothing: true }, auth)).status).toBe(400);
+    expect((await post('/decode', { payloads: 'nothing' }, auth)).status).toBe(400);
+    expect((await post('/decode', [], auth)).status).toBe(400);
     const small = createCodecServerApp({ codec, token, corsOrigin: uiOrigin, secureCookies: false, maxBodyBytes: 1024 });
     const res = await small.request('/decode', {
       method: 'POST',
