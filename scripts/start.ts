@@ -8,7 +8,6 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { codecServer, hasCodecServer, web, worker } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
-import { assertPortsFree } from '../stack/ports.js';
 import { embeddedServers, usesEmbeddedMailpit, usesEmbeddedTemporal } from '../stack/servers.js';
 import { Stack, type ServiceSpec } from '../stack/stack.js';
 
@@ -57,7 +56,7 @@ async function main() {
   if (hasCodecServer()) apps.push(codecServer(config, childEnv));
   apps.push(web(config, childEnv));
 
-  await assertPortsFree([...servers, ...apps].flatMap((s) => s.ports));
+  await stack.preflight([...servers, ...apps]);
   if (servers.length > 0) {
     say(`starting ${servers.map((s) => s.name).join(', ')} (data in ${relative(repoRoot, config.dataDir) || '.'}/)...`);
     await stack.start(servers);

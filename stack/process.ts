@@ -88,7 +88,9 @@ export class ManagedProcess {
     });
     if (this.child.pid !== undefined) {
       mkdirSync(dirname(this.pidFile), { recursive: true });
-      writeFileSync(this.pidFile, `${this.child.pid} ${process.pid} ${basename(options.command)}\n`);
+      // pid, supervisor pid, and what its command line must show for a later run to recognise it
+      const signature = [basename(options.command), options.args.at(-1) ?? ''].map(encodeURIComponent);
+      writeFileSync(this.pidFile, `${this.child.pid} ${process.pid} ${signature.join(' ')}\n`);
     }
   }
 
@@ -166,7 +168,7 @@ function inspectPidFile(pidFile: string): PidFileInfo | undefined {
   } catch {
     return undefined;
   }
-  const [pidText, supervisorText, program] = content.trim().split(' ');
+  const [pidText, supervisorText, program, lastArg = ''] = content.trim().split(' ');
   const pid = Number(pidText);
   const supervisor = Number(supervisorText);
   if (!Number.isInteger(pid) || pid <= 1 || !program) return { pid: 0, supervisor: 0, running: false, owned: false };
@@ -176,7 +178,7 @@ function inspectPidFile(pidFile: string): PidFileInfo | undefined {
   } catch {
     // not running any more
   }
-  const running = cmdline.includes(program);
+  const running = cmdline.includes(decodeURIComponent(program)) && cmdline.includes(decodeURIComponent(lastArg));
   return { pid, supervisor, running, owned: running && supervisor !== process.pid && alive(supervisor) };
 }
 
@@ -204,7 +206,7 @@ export function assertDataDirUnused(runDir: string, what: string, remedy: string
  * of a crashed run (e.g. `kill -9` of the supervisor): stop it. A process whose supervisor is alive
  * belongs to a stack that is running now; leave it and fail.
  */
-async function reapLeftover(pidFile: string, name: string): Promise<void> {
+export async function reapLeftover(pidFile: string, name: string): Promise<void> {
   const info = inspectPidFile(pidFile);
   if (!info) return;
   if (info.owned) {

@@ -6,7 +6,7 @@ import { StackError } from './errors.js';
 import { formatTail } from './log-tail.js';
 import { logFileFor, pidFileFor } from './paths.js';
 import { assertPortsFree, type PortNeed } from './ports.js';
-import { ManagedProcess, unexpectedExitError } from './process.js';
+import { ManagedProcess, reapLeftover, unexpectedExitError } from './process.js';
 import { waitStaysUp, waitUntilReady, type Probe } from './wait.js';
 
 export interface ServiceSpec {
@@ -69,8 +69,17 @@ export class Stack {
     }
   }
 
-  private async startAll(specs: ServiceSpec[]): Promise<void> {
+  /**
+   * Before anything starts: stops what a crashed earlier run of these services left running (their
+   * pid files), then checks every port.
+   */
+  async preflight(specs: ServiceSpec[]): Promise<void> {
+    for (const spec of specs) await reapLeftover(pidFileFor(this.dataDir, spec.name), spec.name);
     await assertPortsFree(specs.flatMap((s) => s.ports));
+  }
+
+  private async startAll(specs: ServiceSpec[]): Promise<void> {
+    await this.preflight(specs);
     // The first failure cancels the other waits; all settle before anything is stopped, so that
     // nothing spawns after the stop.
     const failed = new AbortController();

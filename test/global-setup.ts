@@ -7,7 +7,6 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { StackError } from '../stack/errors.js';
-import { assertPortsFree } from '../stack/ports.js';
 import { assertDataDirUnused } from '../stack/process.js';
 import { embeddedServers } from '../stack/servers.js';
 import { Stack } from '../stack/stack.js';
@@ -22,9 +21,9 @@ export default async function setup(): Promise<() => Promise<void>> {
     delete process.env.MONGODB_URI;
     Object.assign(process.env, env);
 
-    // Ports and the data folder first, so that a second run alongside never wipes the first one's data.
-    await assertPortsFree(embeddedServers(loadConfig(process.env), testVariable).flatMap((s) => s.ports));
+    // The data folder and ports first (after stopping leftovers of a crashed run), so that a second run alongside never wipes the first one's data.
     assertDataDirUnused(join(env.DATA_DIR!, 'run'), `The test data folder ${env.DATA_DIR}`, 'set TEST_DATA_DIR');
+    await new Stack(env.DATA_DIR!).preflight(embeddedServers(loadConfig(process.env), testVariable));
     rmSync(env.DATA_DIR!, { recursive: true, force: true });
     const config = loadConfig(process.env);
     stack = new Stack(config.dataDir);
