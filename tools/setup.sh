@@ -174,9 +174,9 @@ tts_key="$TEMPORAL_TEST_SERVER_VERSION $(sha256sum <"$tts_pom" | cut -c1-16) $ja
 if ! stamp_ok temporal-test-server "$tts_key" "$BIN/temporal-test-server"; then
   need mvn "to fetch Temporal's test server from Maven Central"
   begin temporal-test-server "fetching Temporal test server $TEMPORAL_TEST_SERVER_VERSION (Maven Central) and making its launcher"
-  rm -rf "$tts_dir"
+  rm -rf "$tts_dir" "$BIN/temporal-test-server" # never a launcher pointing at a half-fetched classpath
   mkdir -p "$tts_dir"
-  run mvn -B -q -f "$tts_pom" "-Dtemporal.test.server.version=$TEMPORAL_TEST_SERVER_VERSION" \
+  run mvn -B -q -Dstyle.color=never -f "$tts_pom" "-Dtemporal.test.server.version=$TEMPORAL_TEST_SERVER_VERSION" \
     "-DoutputDirectory=$tts_dir/lib" dependency:copy-dependencies
   classpath="$(find "$tts_dir/lib" -name '*.jar' | LC_ALL=C sort | paste -sd: -)"
   [[ "$classpath" == *"temporal-test-server-$TEMPORAL_TEST_SERVER_VERSION.jar"* ]] || {
