@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-deps.sh
 ensure_node_modules
-bash tools/setup.sh --browser
+# The tests use FerretDB unless TEST_MONGODB_URI is set (never the MongoDB that MONGODB_URI names).
+MONGODB_URI="${TEST_MONGODB_URI:-}" bash tools/setup.sh --browser
 exec npx vitest run "$@"
