@@ -49,6 +49,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 stack.onUnexpectedExit((err) => void stopAll(1, err.message));
+// Should this process exit any other way (an uncaught error), its children still get SIGTERM.
+process.once('exit', () => stack.signalAllNow());
 
 async function main() {
   const servers = embeddedServers(config);

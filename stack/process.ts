@@ -117,6 +117,11 @@ export class ManagedProcess {
     return this.stopping;
   }
 
+  /** Sends a signal to the process group now (no waiting); false when it is gone. */
+  signalGroup(signal: NodeJS.Signals): boolean {
+    return this.child.pid !== undefined && signalGroup(this.child.pid, signal);
+  }
+
   /** SIGTERM to the group, SIGKILL after `graceMs`; resolves when no process of the group is left. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;

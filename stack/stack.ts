@@ -122,6 +122,14 @@ export class Stack {
     }
   }
 
+  /**
+   * Last resort, synchronous (for a process 'exit' listener, when there is no time left for stop()):
+   * SIGTERM to every process group still running; each server then shuts down on its own.
+   */
+  signalAllNow(signal: NodeJS.Signals = 'SIGTERM'): void {
+    for (const { proc } of this.started) if (proc.running) proc.signalGroup(signal);
+  }
+
   /** Stops everything started, apps before servers; idempotent, safe to call from any path. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {

@@ -40,6 +40,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   console.log(`[test setup] servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (logs in ${join(env.DATA_DIR!, 'logs')}/)`);
 
   const running = stack;
+  // Ctrl-C makes vitest exit at once, without the teardown below: the servers still get SIGTERM.
+  process.once('exit', () => running.signalAllNow());
   return async () => {
     await running.stop();
   };
