@@ -32,6 +32,7 @@ describe('configuration', () => {
       PAYLOAD_KEY: Buffer.alloc(32, 1).toString('base64'),
       COOKIE_SECRET: 'c'.repeat(32),
       RENEWAL_ID_SECRET: 'r'.repeat(32),
+      FIELD_SEAL_KEY: Buffer.alloc(32, 2).toString('base64'),
       CODEC_SERVER_TOKEN: 't'.repeat(32),
     };
     expect(loadConfig({ ...scratch(), NODE_ENV: 'production', ...secrets }).web.secureCookies).toBe(true);
