@@ -5,14 +5,16 @@ import { ASSETS } from '../assets.js';
 
 /**
  * htmx runs under a CSP without inline script or style: no eval, no injected indicator style,
- * no script execution in swapped content, and no page snapshots in localStorage (a snapshot of
- * screen 6 would keep the new identifier there). Every response is swapped, errors included:
- * each page carries its own French message.
+ * no script execution in swapped content, no `style` attribute copied while settling (a
+ * setAttribute('style') is inline style to the CSP), and no page snapshots in localStorage (a
+ * snapshot of screen 6 would keep the new identifier there). Every response is swapped, errors
+ * included: each page carries its own French message.
  */
 export const HTMX_CONFIG = JSON.stringify({
   allowEval: false,
   allowScriptTags: false,
   includeIndicatorStyles: false,
+  attributesToSettle: ['class', 'width', 'height'],
   historyCacheSize: 0,
   refreshOnHistoryMiss: true,
   selfRequestsOnly: true,
@@ -140,7 +142,8 @@ function Header() {
           </div>
         </div>
       </div>
-      <div class="fr-header__menu fr-modal" id="menu-mobile" aria-labelledby="bouton-menu">
+      {/* DSFR's script gives this menu its dialog role and name when it is active (small screens). */}
+      <div class="fr-header__menu fr-modal" id="menu-mobile">
         <div class="fr-container">
           <button class="fr-btn--close fr-btn" aria-controls="menu-mobile" title={SITE.close} type="button">
             {SITE.close}
