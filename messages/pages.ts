@@ -34,9 +34,6 @@ export const SITE = {
 export const FORM = {
   errorSummaryTitle: (count: number) =>
     count === 1 ? 'Le formulaire contient 1 erreur' : `Le formulaire contient ${count} erreurs`,
-  errorSummaryIntro: 'Corrigez le champ indiqué puis envoyez à nouveau le formulaire.',
-  sending: 'Envoi en cours…',
-  sessionExpired: 'Pour votre sécurité, la page a expiré. Le formulaire a été rechargé : saisissez à nouveau vos informations.',
 };
 
 export const CAPTCHA = {

@@ -41,7 +41,8 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    deps.logger.info(
+    const level = c.req.path.startsWith('/static/') ? 'debug' : 'info';
+    deps.logger[level](
       { method: c.req.method, path: loggablePath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) },
       'request',
     );

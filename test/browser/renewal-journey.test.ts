@@ -226,3 +226,37 @@ describe.each(modes)('renewal journey in Chromium ($name)', ({ name, javaScriptE
     expect(csp).toEqual([]);
   });
 });
+
+describe('error pages and the small-screen menu in Chromium', () => {
+  it('are accessible, and the AIDE entry is reachable from the mobile menu', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 375, height: 740 } });
+    const page = await context.newPage();
+    const csp = collectCspViolations(page);
+    try {
+      const check = async (label: string) => {
+        await screenshot(page, `erreurs-${label}`);
+        expect(await seriousAxeViolations(page, { javaScriptEnabled: true }), label).toEqual([]);
+      };
+
+      expect((await page.goto(`${base}/page-inexistante`))?.status()).toBe(404);
+      await check('404');
+      expect((await page.goto(`${base}${LINK_PATH}lien-tronque`))?.status()).toBe(404);
+      expect(await page.locator('h1').textContent()).toBe(deadLink('unknown', { linkTtl: '', passwordStepTtl: '' }).title);
+      await check('lien-inconnu');
+      expect((await page.goto(`${base}/identifiant-perdu/nouvel-identifiant`))?.status()).toBe(410);
+      await check('identifiant-plus-affiche');
+
+      await page.goto(`${base}/connexion`);
+      await page.waitForFunction(() => 'htmx' in globalThis);
+      await page.getByRole('button', { name: 'Menu' }).click();
+      const menu = page.getByRole('dialog');
+      await menu.waitFor();
+      await check('menu-mobile');
+      await menu.getByRole('link', { name: 'Aide' }).click();
+      await page.waitForURL(`${base}/aide`);
+      expect(csp).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

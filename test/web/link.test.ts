@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CAPTCHA, LINK, NEW_IDENTIFIER, SITE, deadLink } from '../../messages/pages.js';
+import { CAPTCHA, ERRORS, LINK, NEW_IDENTIFIER, SITE, deadLink } from '../../messages/pages.js';
 import { createApp } from '../../web/app.js';
 import type { DeadLinkReason } from '../../workflows/definitions.js';
-import { fakeDeps } from './support/fakes.js';
+import { fakeDeps, routeTestConfig } from './support/fakes.js';
 import { PageClient, mainOf, textOf } from './support/page-client.js';
 
 const TOKEN = 'renewal-0a1b2c3d.0f8fad5b-d9cb-469f-a165-70867728950e.AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd';
@@ -153,6 +153,16 @@ describe('dead links', () => {
     const page = await client.post(LINK_URL, { motDePasse: 'x', code: 'abcd' });
     expect(page.status).toBe(410);
     expect(textOf(page.html)).toContain(deadLink('expired', delays).title);
+  });
+
+  it('limits link openings per client address', async () => {
+    const config = routeTestConfig({ RATE_LIMIT_PER_IP: '2' });
+    const client = new PageClient(createApp(fakeDeps({ config })));
+    expect((await client.get(LINK_URL)).status).toBe(200);
+    expect((await client.get(LINK_URL)).status).toBe(200);
+    const limited = await client.get(LINK_URL);
+    expect(limited.status).toBe(429);
+    expect(textOf(limited.html)).toContain(ERRORS.tooMany.title);
   });
 
   it('never logs the token', async () => {

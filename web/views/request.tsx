@@ -11,7 +11,6 @@ export interface RequestViewProps {
   values?: { numic?: string; email?: string };
   errors?: FieldErrors;
   captchaRefreshed?: boolean;
-  notice?: string;
 }
 
 /** Screen 2: NUMIC, email and security code. */
@@ -27,11 +26,6 @@ export function RequestView(p: RequestViewProps) {
           <div class="fr-callout fr-mb-4w">
             <p class="fr-callout__text fr-text--md">{REQUEST.passwordNote}</p>
           </div>
-          {p.notice ? (
-            <div class="fr-alert fr-alert--warning fr-mb-4w" role="alert">
-              <p>{p.notice}</p>
-            </div>
-          ) : null}
           <ErrorSummary errors={errors} labels={{ numic: REQUEST.numic, courriel: REQUEST.email, [CAPTCHA_FIELD]: CAPTCHA.legend }} />
           <Form action="/identifiant-perdu" csrfToken={p.csrfToken} id="formulaire-demande">
             <RequiredNotice text={SITE.requiredNotice} />
