@@ -13,6 +13,7 @@
 # A tool is rebuilt only when its stamp (.tools/stamps/NAME: version and inputs) changed.
 # Needs: go (Temporal CLI, Mailpit, FerretDB), java + mvn (test server), npm (Mailpit's UI).
 set -euo pipefail
+export LC_ALL=C # $EPOCHREALTIME with a '.' whatever the user's locale
 
 started=$EPOCHREALTIME
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
