@@ -1,0 +1,98 @@
+/** The benchmark's command line (node:util parseArgs): sizes, concurrency, ports, output. */
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** End-to-end renewals (and baseline round trips). */
+  n: number;
+  /** Concurrent citizens (and concurrent baseline clients). */
+  c: number;
+  /** Renewals started and left waiting for their link. */
+  k: number;
+  /** Waiting renewals later completed through the client API. */
+  sample: number;
+  /** Renewals started with a short link TTL, among the waiting ones, that must expire. */
+  expirySample: number;
+  expiryTtlMs: number;
+  /** Warm-up renewals (and baseline round trips) before each measured phase; not counted. */
+  warmup: number;
+  /** Concurrent starts during the hold phase. */
+  holdConcurrency: number;
+  /** Ports are <base> + the usual last four digits (7233, 8233, 7017, 1025, 8025, 3000...). */
+  portBase: number;
+  logLevel: string;
+  skip: Set<'baseline' | 'e2e' | 'hold'>;
+  help: boolean;
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  --n <count>              end-to-end renewals, and as many baseline round trips (default 200)
+  --c <count>              concurrent citizens / baseline clients (default 8)
+  --k <count>              renewals started and left waiting for their link (default 2000;
+                           the issue's target check is --k 10000)
+  --sample <count>         waiting renewals completed afterwards through the client API (default 20)
+  --expiry-sample <count>  renewals started among the waiting ones with a short link TTL (default 10)
+  --expiry-ttl <seconds>   that short link TTL (default 20)
+  --warmup <count>         unmeasured renewals before each measured phase (default 10)
+  --hold-concurrency <n>   signal-with-start calls in flight while starting the K renewals (default 32)
+  --port-base <port>       the bench stack's ports are this + 7233, 8233, 7017, 1025, 8025, 3000, 8888
+                           (default 30000: Temporal on 37233, web on 33000...)
+  --log-level <level>      LOG_LEVEL of the worker and web processes (default info, as npm start)
+  --skip <phase>           baseline, e2e or hold; repeatable
+  -h, --help
+
+Results: a table on stdout, JSON in .data/bench/results/ (latest.json and a timestamped copy).
+The stack runs from .data/bench/stack/, wiped at every run; its logs stay there afterwards.`;
+
+export class UsageError extends Error {}
+
+function count(name: string, raw: string | undefined, fallback: number, min: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got "${raw}")`);
+  return value;
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      n: { type: 'string' },
+      c: { type: 'string' },
+      k: { type: 'string' },
+      sample: { type: 'string' },
+      'expiry-sample': { type: 'string' },
+      'expiry-ttl': { type: 'string' },
+      warmup: { type: 'string' },
+      'hold-concurrency': { type: 'string' },
+      'port-base': { type: 'string' },
+      'log-level': { type: 'string' },
+      skip: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const skip = new Set<'baseline' | 'e2e' | 'hold'>();
+  for (const phase of values.skip ?? []) {
+    if (phase !== 'baseline' && phase !== 'e2e' && phase !== 'hold') throw new UsageError(`--skip takes baseline, e2e or hold (got "${phase}")`);
+    skip.add(phase);
+  }
+  const options: BenchOptions = {
+    n: count('n', values.n, 200, 1),
+    c: count('c', values.c, 8, 1),
+    k: count('k', values.k, 2_000, 0),
+    sample: count('sample', values.sample, 20, 0),
+    expirySample: count('expiry-sample', values['expiry-sample'], 10, 0),
+    expiryTtlMs: count('expiry-ttl', values['expiry-ttl'], 20, 2) * 1000,
+    warmup: count('warmup', values.warmup, 10, 0),
+    holdConcurrency: count('hold-concurrency', values['hold-concurrency'], 32, 1),
+    portBase: count('port-base', values['port-base'], 30_000, 1_024),
+    logLevel: values['log-level'] ?? 'info',
+    skip,
+    help: values.help ?? false,
+  };
+  if (options.portBase + 8888 > 65_535) throw new UsageError('--port-base is too high: the web UI ports would pass 65535');
+  if (options.sample > options.k) options.sample = options.k;
+  return options;
+}

@@ -1,0 +1,180 @@
+/** The run's results: targets checked, a table on stdout, JSON on disk. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { repoRoot } from '../stack/paths.js';
+import { BASELINE_STEPS } from './baseline/run.js';
+import type { CpuUse, MachineState, machine } from './cpu.js';
+import { EMAIL_WAIT, KEY_STEPS } from './end-to-end.js';
+import type { HoldResult } from './hold.js';
+import type { BenchOptions } from './options.js';
+import type { PeakRss } from './rss.js';
+import type { Summary } from './stats.js';
+
+export interface PhaseResult {
+  count: number;
+  completed: number;
+  failureCount: number;
+  /** The first few failures, with the step that failed. */
+  failures: string[];
+  wallMs: number;
+  perSecond: number;
+  steps: Record<string, Summary>;
+  /** CPU milliseconds used by each process during the phase. */
+  cpuMs: CpuUse;
+  rss: Record<string, PeakRss>;
+}
+
+export interface Target {
+  name: string;
+  target: string;
+  value: string;
+  met: boolean | undefined;
+}
+
+export interface BenchResult {
+  startedAt: string;
+  finishedAt?: string;
+  options: Omit<BenchOptions, 'skip' | 'help'> & { skip: string[] };
+  machine: ReturnType<typeof machine>;
+  machineBefore: MachineState;
+  machineAfter?: MachineState;
+  stackStartMs?: number;
+  /** The SDK's default cache size in the worker (no maxCachedWorkflows set): depends on the heap limit. */
+  workerMaxCachedWorkflows: number;
+  baseline?: PhaseResult;
+  e2e?: PhaseResult;
+  comparison?: { throughputRatio: number; p99DiffMs: Record<string, number> };
+  hold?: HoldResult & { seedMs: number };
+  targets: Target[];
+  error?: string;
+}
+
+const MB = 1_000_000 / 2 ** 20; // MiB per MB
+
+export function compare(result: BenchResult): void {
+  const { baseline, e2e } = result;
+  if (!baseline || !e2e) return;
+  const p99DiffMs: Record<string, number> = {};
+  for (const step of KEY_STEPS) {
+    const ours = e2e.steps[step]?.p99;
+    const theirs = baseline.steps[BASELINE_STEPS[step]]?.p99;
+    if (ours !== undefined && theirs !== undefined) p99DiffMs[step] = Math.round((ours - theirs) * 10) / 10;
+  }
+  result.comparison = { throughputRatio: Math.round((e2e.perSecond / baseline.perSecond) * 1000) / 1000, p99DiffMs };
+}
+
+export function evaluateTargets(result: BenchResult): void {
+  const targets: Target[] = [];
+  const { comparison, hold, options } = result;
+  if (comparison) {
+    targets.push({
+      name: 'throughput',
+      target: '≥ 0.5 × baseline',
+      value: `${comparison.throughputRatio} × baseline`,
+      met: comparison.throughputRatio >= 0.5,
+    });
+    for (const [step, diff] of Object.entries(comparison.p99DiffMs)) {
+      targets.push({
+        name: `${step} p99`,
+        target: `≤ baseline p99 + 50 ms at C = 8${options.c === 8 ? '' : ` (this run: C = ${options.c})`}`,
+        value: `${diff >= 0 ? '+' : ''}${diff} ms`,
+        met: options.c === 8 ? diff <= 50 : undefined,
+      });
+    }
+  }
+  if (hold) {
+    const rss = hold.worker.waitingMiB;
+    const peak = hold.worker.peakDuringStart.hwmMiB ?? hold.worker.peakDuringStart.polledPeakMiB;
+    targets.push({
+      name: `worker RSS, ${hold.k} waiting`,
+      target: `< 300 MB with 10 000 waiting${hold.k === 10_000 ? '' : ` (this run: K = ${hold.k})`}`,
+      value: rss === undefined ? 'not measured' : `${rss} MiB = ${Math.round(rss / MB)} MB while waiting (peak while starting ${peak} MiB)`,
+      met: rss === undefined || hold.k < 10_000 ? undefined : rss / MB < 300,
+    });
+    targets.push({
+      name: 'waiting renewals still work',
+      target: 'sample completes, short-TTL sample expires',
+      value: `${hold.sample.completed}/${hold.sample.size} completed, ${hold.expiry.expired}/${hold.expiry.size} expired (${hold.expiry.deadLinkPages} dead-link answers)`,
+      met: hold.sample.completed === hold.sample.size && hold.expiry.expired === hold.expiry.size && hold.expiry.deadLinkPages === hold.expiry.size,
+    });
+  }
+  result.targets = targets;
+}
+
+const pad = (s: string | number, n: number) => String(s).padStart(n);
+const padEnd = (s: string, n: number) => s.padEnd(n);
+const ms = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(1));
+const verdict = (met: boolean | undefined) => (met === undefined ? 'n/a' : met ? 'met' : 'MISSED');
+
+function summaryRow(label: string, s: Summary | undefined, width = 22): string {
+  return `${padEnd(label, width)}${pad(s?.count ?? 0, 6)}${pad(ms(s?.p50), 9)}${pad(ms(s?.p95), 9)}${pad(ms(s?.p99), 9)}${pad(ms(s?.max), 9)}`;
+}
+
+function rssLine(rss: Record<string, PeakRss>): string {
+  return Object.entries(rss)
+    .map(([name, r]) => `${name} ${r.hwmMiB ?? r.polledPeakMiB} MiB${r.hwmSincePhaseStart ? '' : ' (VmHWM since start)'}`)
+    .join(', ');
+}
+
+function cpuLine(cpu: CpuUse, count: number): string {
+  return Object.entries(cpu)
+    .map(([name, used]) => `${name} ${(used / count).toFixed(1)}`)
+    .join(', ');
+}
+
+export function printReport(result: BenchResult, log: (line: string) => void = console.log): void {
+  const { baseline, e2e, comparison, hold, options } = result;
+  const m = result.machine;
+  log('');
+  log(`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, ${m.os}, Node ${m.node}`);
+  log(`Load average before ${result.machineBefore.loadAverage.join(' ')}${result.machineAfter ? `, after ${result.machineAfter.loadAverage.join(' ')}` : ''}`);
+  const header = `${padEnd('step', 22)}${pad('n', 6)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}`;
+  if (baseline) {
+    log('');
+    log(`Baseline: ${baseline.completed}/${baseline.count} (start + 2 updates) at C = ${options.c} in ${(baseline.wallMs / 1000).toFixed(1)} s: ${baseline.perSecond} /s`);
+    log(header);
+    for (const step of Object.values(BASELINE_STEPS)) log(summaryRow(step, baseline.steps[step]));
+    log(`Peak RSS: ${rssLine(baseline.rss)}`);
+    log(`CPU ms per round-trip set: ${cpuLine(baseline.cpuMs, baseline.completed || 1)}`);
+  }
+  if (e2e) {
+    log('');
+    log(`End to end: ${e2e.completed}/${e2e.count} renewals at C = ${options.c} in ${(e2e.wallMs / 1000).toFixed(1)} s: ${e2e.perSecond} renewals/s`);
+    log(header);
+    for (const step of KEY_STEPS) {
+      const diff = comparison?.p99DiffMs[step];
+      log(`${summaryRow(step, e2e.steps[step])}${diff === undefined ? '' : `   p99 − baseline ${BASELINE_STEPS[step]}: ${diff >= 0 ? '+' : ''}${diff}`}`);
+    }
+    log(summaryRow(`${EMAIL_WAIT} (not HTTP)`, e2e.steps[EMAIL_WAIT]));
+    for (const step of ['form GET', 'confirmation GET', 'identifier GET']) log(summaryRow(step, e2e.steps[step]));
+    log(`Peak RSS: ${rssLine(e2e.rss)}`);
+    log(`CPU ms per renewal: ${cpuLine(e2e.cpuMs, e2e.completed || 1)}`);
+    if (e2e.failureCount > 0) log(`FAILURES: ${e2e.failureCount}, e.g. ${e2e.failures.slice(0, 3).join(' | ')}`);
+  }
+  if (hold) {
+    log('');
+    log(`Hold: ${hold.k} renewals waiting for their link (worker cache: ${result.workerMaxCachedWorkflows} workflows by default)`);
+    log(`  started in ${(hold.startMs / 1000).toFixed(1)} s (${hold.startsPerSecond} /s, ${hold.startFailures} failed); all waiting (link email sent) after ${hold.allWaitingMs === undefined ? '-' : (hold.allWaitingMs / 1000).toFixed(1)} s`);
+    log(`  worker RSS while waiting ${hold.worker.waitingMiB ?? '-'} MiB; peak while starting ${hold.worker.peakDuringStart.hwmMiB ?? hold.worker.peakDuringStart.polledPeakMiB} MiB; after the sample ${hold.worker.afterSampleMiB ?? '-'} MiB`);
+    log(`  Temporal counts ${hold.waitingCountedByTemporal} running renewals waiting for their link`);
+    log(`  sample: ${hold.sample.completed}/${hold.sample.size} completed (openLink p50 ${ms(hold.sample.openLink?.p50)} ms max ${ms(hold.sample.openLink?.max)} ms; submitPassword p50 ${ms(hold.sample.submitPassword?.p50)} ms max ${ms(hold.sample.submitPassword?.max)} ms)`);
+    log(`  expiry: ${hold.expiry.expired}/${hold.expiry.size} expired with a ${hold.expiry.ttlMs / 1000} s link TTL, ${hold.expiry.deadLinkPages} links then answered "expired"`);
+    for (const failure of [...hold.sample.failures, ...hold.expiry.failures].slice(0, 5)) log(`  FAILURE ${failure}`);
+  }
+  if (result.targets.length > 0) {
+    log('');
+    log('Targets');
+    for (const t of result.targets) log(`  ${padEnd(verdict(t.met), 7)} ${padEnd(t.name, 30)} ${t.value}   (target ${t.target})`);
+  }
+  if (result.error) log(`\nThe run stopped early: ${result.error}`);
+}
+
+/** Writes latest.json and a timestamped copy; returns the timestamped path. */
+export function writeResults(result: BenchResult, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  const stamped = join(dir, `bench-${result.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(stamped, json);
+  writeFileSync(join(dir, 'latest.json'), json);
+  return relative(repoRoot, stamped);
+}
