@@ -167,7 +167,7 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
     },
     async upsertByNumic(account) {
       const doc = toDocument(account);
-      const saved = await accounts.findOneAndUpdate({ numic: doc.numic }, { $set: doc }, { upsert: true, new: true }).lean();
+      const saved = await accounts.findOneAndUpdate({ numic: doc.numic }, { $set: doc }, { upsert: true, returnDocument: 'after' }).lean();
       return toAccount(saved)!;
     },
     async ensureIndexes() {
