@@ -39,7 +39,7 @@ const EnvSchema = z.object({
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   TRUST_PROXY: flag(false),
 
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: z.string().optional(),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('renouvellements'),
   TEMPORAL_UI_PORT: port(8233),
@@ -134,7 +134,7 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       rateLimit: { windowMs: e.RATE_LIMIT_WINDOW, perIp: e.RATE_LIMIT_PER_IP, perAccount: e.RATE_LIMIT_PER_ACCOUNT },
     },
     temporal: {
-      address: e.TEMPORAL_ADDRESS,
+      address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
       namespace: e.TEMPORAL_NAMESPACE,
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       /** Keys the hash that turns a NUMIC into a workflow ID: stable for the life of the service. */

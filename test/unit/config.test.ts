@@ -22,6 +22,11 @@ describe('configuration', () => {
     expect(config.mongo).toMatchObject({ uri: 'mongodb://db:27017/', embedded: false });
   });
 
+  it('follows TEMPORAL_PORT for the embedded server unless TEMPORAL_ADDRESS says otherwise', () => {
+    expect(loadConfig({ ...scratch(), TEMPORAL_PORT: '27233' }).temporal.address).toBe('127.0.0.1:27233');
+    expect(loadConfig({ ...scratch(), TEMPORAL_ADDRESS: 'temporal:7233' }).temporal.address).toBe('temporal:7233');
+  });
+
   it('names every bad variable', () => {
     expect(() => loadConfig({ ...scratch(), WEB_PORT: 'eighty', LINK_TTL: 'soon' })).toThrow(/WEB_PORT[\s\S]*LINK_TTL/);
   });
