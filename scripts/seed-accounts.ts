@@ -34,3 +34,30 @@ export async function seedDemoAccounts(registry: Registry, accounts = DEMO_ACCOU
   }
   return seeded;
 }
+
+/**
+ * Creates the demo accounts that are missing and leaves the others as they are (their identifier
+ * may have been renewed): what `npm start` runs outside production, so a newcomer can try at once.
+ */
+export async function ensureDemoAccounts(registry: Registry, accounts = DEMO_ACCOUNTS): Promise<DemoAccount[]> {
+  await registry.ensureIndexes();
+  const present = [];
+  for (const demo of accounts) {
+    const existing = await registry.findByNumicAndEmail(demo.numic, demo.email);
+    if (existing) {
+      present.push({ ...demo, identifier: existing.identifier });
+      continue;
+    }
+    const [created] = await seedDemoAccounts(registry, [demo]);
+    present.push(created!);
+  }
+  return present;
+}
+
+/** The credentials as a table a person reads in the terminal. */
+export function printDemoAccounts(accounts: DemoAccount[]): void {
+  console.log('Comptes de démonstration (mots de passe publics, pour la démonstration seulement) :');
+  console.table(
+    accounts.map(({ numic, email, identifier, password }) => ({ NUMIC: numic, courriel: email, identifiant: identifier, 'mot de passe (SMS)': password })),
+  );
+}

@@ -10,6 +10,17 @@ import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import { embeddedServers, usesEmbeddedMailpit, usesEmbeddedTemporal } from '../stack/servers.js';
 import { Stack, type ServiceSpec } from '../stack/stack.js';
+import { connectRegistry, type Registry } from '../adapters/registry.js';
+import { ensureDemoAccounts, printDemoAccounts } from './seed-accounts.js';
+
+async function withRegistry<T>(config: ReturnType<typeof loadConfig>, use: (registry: Registry) => Promise<T>): Promise<T> {
+  const registry = await connectRegistry(config.mongo.uri, config.mongo.database);
+  try {
+    return await use(registry);
+  } finally {
+    await registry.close();
+  }
+}
 
 const say = (line: string) => console.log(`[stack] ${line}`);
 
@@ -63,6 +74,7 @@ async function main() {
     say(`starting ${servers.map((s) => s.name).join(', ')} (data in ${relative(repoRoot, config.dataDir) || '.'}/)...`);
     await stack.start(servers);
   }
+  const demo = config.production ? [] : await withRegistry(config, ensureDemoAccounts);
   say(`starting ${apps.map((s) => s.name).join(', ')}...`);
   await stack.start(apps);
 
@@ -74,6 +86,7 @@ async function main() {
   if (usesEmbeddedMailpit(config)) console.log(`  Mailpit      http://localhost:${config.smtp.mailpitUiPort}`);
   console.log(`  Logs         ${logs}`);
   console.log('');
+  if (demo.length > 0) printDemoAccounts(demo);
   say('ready. Ctrl-C stops everything.');
 }
 
