@@ -13,7 +13,8 @@ import type { Config } from '../config/index.js';
 import { CSRF_FIELD, textFields } from './forms.js';
 import type { AppEnv } from './types.js';
 
-export const MAX_BODY_BYTES = 16 * 1024;
+/** The largest form (the help message, 2,000 characters) percent-encodes to about 18 KiB at worst. */
+export const MAX_BODY_BYTES = 32 * 1024;
 
 export function securityHeaders(web: Pick<Config['web'], 'publicBaseUrl'>): MiddlewareHandler {
   const https = new URL(web.publicBaseUrl).protocol === 'https:';

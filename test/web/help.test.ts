@@ -59,6 +59,18 @@ describe('AIDE: help page and contact form', () => {
     expect(deps.mailer.sent).toHaveLength(0);
   });
 
+  it('keeps the subject on one line and accepts a long message in curly quotes', async () => {
+    const { client, deps } = await helpPage();
+    const res = await client.post('/aide', {
+      ...message,
+      nom: 'Camille\r\nBcc: autre@example.org',
+      message: '’'.repeat(2000),
+      code: await client.captchaAnswer('help'),
+    });
+    expect(res.status).toBe(303);
+    expect(deps.mailer.sent[0]!.subject).toBe('Demande d’assistance – Camille Bcc: autre@example.org');
+  });
+
   it('accepts a message without NUMIC', async () => {
     const { client, deps } = await helpPage();
     const res = await client.post('/aide', { ...message, numic: '', code: await client.captchaAnswer('help') });

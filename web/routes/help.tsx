@@ -13,7 +13,12 @@ import { HelpdeskEmail } from '../views/helpdesk-email.js';
 import { MessagePage } from '../views/layout.js';
 
 const HelpSchema = z.object({
-  nom: z.string({ error: HELP.errors.nameRequired }).trim().min(1, { error: HELP.errors.nameRequired }).max(120, { error: HELP.errors.nameTooLong }),
+  nom: z
+    .string({ error: HELP.errors.nameRequired })
+    .trim()
+    .min(1, { error: HELP.errors.nameRequired })
+    .max(120, { error: HELP.errors.nameTooLong })
+    .transform((name) => name.replace(/\s+/g, ' ')), // it goes into the subject line: one line only
   courriel: z
     .string({ error: HELP.errors.emailRequired })
     .trim()

@@ -12,12 +12,15 @@ import { loadConfig, type Config } from '../../../config/index.js';
 import type { OpenLinkResult, SubmitPasswordResult } from '../../../workflows/definitions.js';
 import type { RenewalApi, WebDeps } from '../../../web/types.js';
 
+let scratchDir: string | undefined;
+
 /** Configuration for route tests: no server needed, secrets in a scratch folder. */
 export function routeTestConfig(overrides: Record<string, string> = {}): Config {
+  scratchDir ??= mkdtempSync(join(tmpdir(), 'web-routes-'));
   return loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'web-routes-')),
+    DATA_DIR: scratchDir,
     PUBLIC_BASE_URL: 'http://localhost:13000',
     CAPTCHA_TEST_HOOK: 'true',
     ...overrides,
