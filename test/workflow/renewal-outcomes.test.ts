@@ -61,6 +61,20 @@ describe('completed', () => {
   });
 });
 
+describe('status', () => {
+  it('tells the stage and its deadline, and nothing secret', async () => {
+    const { account } = await openedRenewal();
+    const status = await h.renewals.status(account.workflowId);
+    expect(status).toMatchObject({ status: 'found', kind: 'identifier', stage: 'waiting-for-password', attemptsLeft: 3, linksSent: 1 });
+    const deadline = Date.parse((status as { deadline: string }).deadline);
+    expect(deadline - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(deadline - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+    expect(JSON.stringify(status)).not.toMatch(new RegExp(`${account.email}|${account.numic}|${account.phone.replace('+', '\\+')}`));
+    expect(await h.renewals.status('renouvellement-inconnu')).toEqual({ status: 'not-found' });
+    await h.renewals.cancel(account.workflowId, 'fin du test');
+  });
+});
+
 describe('no-match', () => {
   it('ends quietly and sends nothing when the email does not match the NUMIC', async () => {
     const account = await h.createAccount();
