@@ -8,7 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { connectTemporal } from '../../client/connect.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createRenewalClient } from '../../client/renewals.js';
 import { createSmtpMailer } from '../../adapters/mailer.js';
@@ -27,6 +28,24 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger }));
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
+
+/** Client and worker connections to the test run's dev server (vitest's global setup started it). */
+export async function connectDevServer() {
+  quietTemporalRuntime();
+  const config = loadConfig(process.env);
+  const temporal = await connectTemporal(config);
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  return {
+    client: temporal.client,
+    nativeConnection,
+    async close() {
+      await nativeConnection.close();
+      await temporal.close();
+    },
+  };
+}
+
+export type DevServer = Awaited<ReturnType<typeof connectDevServer>>;
 
 export interface HarnessOptions {
   nativeConnection: NativeConnection;

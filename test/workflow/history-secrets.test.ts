@@ -5,28 +5,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
-import { connectTemporal, type TemporalClient } from '../../client/connect.js';
-import { loadConfig } from '../../config/index.js';
 import { parseLinkToken } from '../../domain/renewal-link.js';
-import { startRenewalHarness, type RenewalHarness } from './harness.js';
+import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from './harness.js';
 
-let temporal: TemporalClient;
-let nativeConnection: NativeConnection;
+let dev: DevServer;
 let h: RenewalHarness;
 
 beforeAll(async () => {
-  const config = loadConfig(process.env);
-  temporal = await connectTemporal(config);
-  nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-  h = await startRenewalHarness({ nativeConnection, client: temporal.client });
+  dev = await connectDevServer();
+  h = await startRenewalHarness(dev);
 });
 
 afterAll(async () => {
   await h?.stop();
-  await nativeConnection?.close();
-  await temporal?.close();
+  await dev?.close();
 });
 
 /** Every string and every byte array (read as UTF-8) anywhere in a value. */
@@ -57,7 +50,7 @@ describe('the stored history of a completed renewal', () => {
     expect(completed.status).toBe('completed');
     await h.renewals.result(account.workflowId);
 
-    const raw = new Client({ connection: temporal.client.connection, namespace: h.config.temporal.namespace });
+    const raw = new Client({ connection: dev.client.connection, namespace: h.config.temporal.namespace });
     const history = await raw.workflow.getHandle(account.workflowId).fetchHistory();
     const stored = texts(history).join('\n');
     for (const clear of [account.email, account.phone, account.numic, account.password, 'Faux-mot-de-passe', secret, account.identifier]) {

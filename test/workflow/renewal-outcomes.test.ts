@@ -3,28 +3,21 @@
  * activities against FerretDB and Mailpit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativeConnection } from '@temporalio/worker';
-import { connectTemporal, type TemporalClient } from '../../client/connect.js';
-import { loadConfig } from '../../config/index.js';
 import { isWellFormedIdentifier } from '../../domain/identifier.js';
 import { listMessages } from '../support/mailpit.js';
-import { startRenewalHarness, type RenewalHarness } from './harness.js';
+import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from './harness.js';
 
-let temporal: TemporalClient;
-let nativeConnection: NativeConnection;
+let dev: DevServer;
 let h: RenewalHarness;
 
 beforeAll(async () => {
-  const config = loadConfig(process.env);
-  temporal = await connectTemporal(config);
-  nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-  h = await startRenewalHarness({ nativeConnection, client: temporal.client });
+  dev = await connectDevServer();
+  h = await startRenewalHarness(dev);
 });
 
 afterAll(async () => {
   await h?.stop();
-  await nativeConnection?.close();
-  await temporal?.close();
+  await dev?.close();
 });
 
 async function openedRenewal() {
@@ -182,7 +175,7 @@ describe('one renewal per account', () => {
     await Promise.all([1, 2, 3].map(() => h.renewals.requestRenewal({ numic: account.numic, email: account.email })));
     await h.linkToken(account.email);
     // All three requests reached the one run: its history holds the three signals.
-    const history = await temporal.client.workflow.getHandle(account.workflowId).fetchHistory();
+    const history = await dev.client.workflow.getHandle(account.workflowId).fetchHistory();
     const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'request');
     const started = history.events!.filter((e) => e.workflowExecutionStartedEventAttributes);
     expect(started).toHaveLength(1);

@@ -7,25 +7,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NativeConnection } from '@temporalio/worker';
-import { connectTemporal, type TemporalClient } from '../../client/connect.js';
-import { loadConfig } from '../../config/index.js';
 import { mailpit } from '../../stack/servers.js';
 import { Stack } from '../../stack/stack.js';
-import { startRenewalHarness } from './harness.js';
+import { connectDevServer, startRenewalHarness, type DevServer } from './harness.js';
 
-let temporal: TemporalClient;
-let nativeConnection: NativeConnection;
+let dev: DevServer;
 
 beforeAll(async () => {
-  const config = loadConfig(process.env);
-  temporal = await connectTemporal(config);
-  nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  dev = await connectDevServer();
 });
 
 afterAll(async () => {
-  await nativeConnection?.close();
-  await temporal?.close();
+  await dev?.close();
 });
 
 /** A port nothing listens on right now. */
@@ -53,7 +46,7 @@ describe('resilience', () => {
     const smtpPort = await freePort();
     const uiPort = await freePort();
     const env = { SMTP_PORT: String(smtpPort), MAILPIT_UI_PORT: String(uiPort) };
-    const h = await startRenewalHarness({ nativeConnection, client: temporal.client, env });
+    const h = await startRenewalHarness({ ...dev, env });
     const smtpData = mkdtempSync(join(tmpdir(), 'smtp-down-'));
     const smtp = new Stack(smtpData);
     try {
@@ -61,7 +54,7 @@ describe('resilience', () => {
       await h.renewals.requestRenewal({ numic: account.numic, email: account.email });
       // The send fails and is retried: the activity has failed at least once, nothing is lost.
       await eventually(async () => {
-        const { pendingActivities } = await temporal.client.workflow.getHandle(account.workflowId).describe().then((d) => d.raw);
+        const { pendingActivities } = await dev.client.workflow.getHandle(account.workflowId).describe().then((d) => d.raw);
         return (pendingActivities ?? []).some((a) => a.activityType?.name === 'sendRenewalLink' && (a.attempt ?? 0) >= 2);
       });
       expect(await h.renewals.status(account.workflowId)).toMatchObject({ stage: 'looking-up', linksSent: 0 });
@@ -77,13 +70,13 @@ describe('resilience', () => {
   });
 
   it('carries on with another worker after the first one has gone', async () => {
-    const first = await startRenewalHarness({ nativeConnection, client: temporal.client });
+    const first = await startRenewalHarness(dev);
     const account = await first.createAccount();
     await first.renewals.requestRenewal({ numic: account.numic, email: account.email });
     const token = await first.linkToken(account.email);
     await first.stop();
 
-    const second = await startRenewalHarness({ nativeConnection, client: temporal.client, taskQueue: first.taskQueue });
+    const second = await startRenewalHarness({ ...dev, taskQueue: first.taskQueue });
     try {
       expect(await second.renewals.openLink(token)).toMatchObject({ status: 'open' });
       const result = await second.renewals.submitPassword(token, account.password);
