@@ -3,7 +3,7 @@
  * threads), and a snapshot of the machine: what else was using the 2 cores while we measured.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
@@ -17,6 +17,45 @@ function cpuMs(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** CPU ms per thread name (comm) of a process: Node's main thread, libuv pool, V8 GC, the SDK's Rust core... */
+function threadCpuMs(pid: number): Record<string, number> {
+  const byName: Record<string, number> = {};
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return byName;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '#').trim();
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      byName[name] = (byName[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    } catch {
+      // the thread ended
+    }
+  }
+  return byName;
+}
+
+/**
+ * CPU ms per thread name used between the call and the call of the returned function (threads
+ * that ended meanwhile are lost: the SDK's and libuv's threads live as long as the process).
+ */
+export function threadCpuMeter(pid: number): () => Record<string, number> {
+  const before = threadCpuMs(pid);
+  return () => {
+    const after = threadCpuMs(pid);
+    return Object.fromEntries(
+      Object.entries(after)
+        .map(([name, ms]) => [name, Math.round(ms - (before[name] ?? 0))] as const)
+        .filter(([, ms]) => ms > 0)
+        .sort((a, b) => b[1] - a[1]),
+    );
+  };
 }
 
 const selfCpuMs = () => {

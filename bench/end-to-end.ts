@@ -46,14 +46,13 @@ export async function renewThroughWeb(baseUrl: string, mailpit: Mailpit, citizen
   if (identifier === citizen.identifier) throw new Error('screen 6 shows the old identifier');
 }
 
-export async function runEndToEnd(
+export function runEndToEnd(
   baseUrl: string,
   mailpit: Mailpit,
   citizens: BenchCitizen[],
   concurrency: number,
+  timings: Timings,
   signal?: AbortSignal,
-): Promise<PoolResult & { timings: Timings }> {
-  const timings = new Timings();
-  const result = await runPool(citizens.length, concurrency, (i) => renewThroughWeb(baseUrl, mailpit, citizens[i]!, timings), signal);
-  return { ...result, timings };
+): Promise<PoolResult> {
+  return runPool(citizens.length, concurrency, (i) => renewThroughWeb(baseUrl, mailpit, citizens[i]!, timings), signal);
 }

@@ -41,6 +41,8 @@ export interface HoldResult {
   /** Running renewals waiting for their link, as Temporal's visibility counts them, after the expiry check. */
   waitingCountedByTemporal: number;
   worker: {
+    /** RSS before the first start (the worker has run the earlier phases). */
+    idleMiB: number | undefined;
     /** RSS once all wait, after a settling period (median of the samples). */
     waitingMiB: number | undefined;
     peakDuringStart: PeakRss;
@@ -72,6 +74,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function runHold(h: HoldInputs): Promise<HoldResult> {
   const { client, renewals, mailpit, held, expiring, signal, say } = h;
   const mailBefore = await mailpit.count();
+  const idleMiB = rssMiB(h.workerPid);
   const rss = new RssSampler({ worker: h.workerPid }, 250);
 
   // 1. Start them all, `concurrency` calls in flight.
@@ -173,7 +176,7 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
     startsPerSecond: Math.round((held.length / startMs) * 1000 * 10) / 10,
     allWaitingMs: Math.round(allWaitingMs),
     waitingCountedByTemporal,
-    worker: { waitingMiB, peakDuringStart: peakDuringStart.worker!, afterSampleMiB: rssMiB(h.workerPid) },
+    worker: { idleMiB, waitingMiB, peakDuringStart: peakDuringStart.worker!, afterSampleMiB: rssMiB(h.workerPid) },
     sample: { size, completed, failures, openLink: summaries.openLink, submitPassword: summaries.submitPassword },
     expiry,
   };

@@ -99,7 +99,7 @@ export class Mailpit {
   private async poll(): Promise<void> {
     while (this.waiters.size > 0) {
       try {
-        const { messages } = await this.get<{ messages: Summary[] }>('/messages?limit=100');
+        const { messages } = await this.get<{ messages: Summary[] }>('/messages?limit=30');
         for (const m of messages) {
           if (this.seen.has(m.ID) || m.Subject !== LINK_SUBJECT) continue;
           const to = (m.To ?? []).map((a) => a.Address.toLowerCase()).find((a) => this.waiters.has(a));

@@ -7,6 +7,7 @@
  * prints a table, writes JSON under .data/bench/results/, and stops everything, also on Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { connectRegistry, type Registry } from '../adapters/registry.js';
@@ -17,18 +18,19 @@ import { ConfigError, loadConfig } from '../config/index.js';
 import { StackError } from '../stack/errors.js';
 import { Stack } from '../stack/stack.js';
 import { seedCitizens } from './accounts.js';
-import { runBaseline } from './baseline/run.js';
-import { cpuMeter, machine, machineState } from './cpu.js';
+import { baselineWorkflowId, runBaseline } from './baseline/run.js';
+import { historyBreakdown } from './breakdown.js';
+import { machine, machineState } from './cpu.js';
 import { runEndToEnd } from './end-to-end.js';
 import { benchEnvironment, resultsDir, stackDataDir } from './environment.js';
 import { runHold, waitNoRenewalRunning } from './hold.js';
 import { Mailpit } from './mailpit.js';
 import { USAGE, UsageError, parseOptions, type BenchOptions } from './options.js';
-import type { PoolResult } from './pool.js';
-import { compare, evaluateTargets, printReport, writeResults, type BenchResult, type PhaseResult } from './report.js';
-import { RssSampler } from './rss.js';
+import { Phase } from './phase.js';
+import { compare, evaluateTargets, printReport, writeResults, type BenchResult } from './report.js';
+import { monotonicUs, summariseProfiles, type Window } from './profile.js';
 import { benchTaskQueues, startBenchStack, waitForPollers, wipeDataDir, type BenchStack } from './stack.js';
-import type { Timings } from './stats.js';
+import { Timings } from './stats.js';
 
 const say = (line: string) => console.log(`[bench] ${line}`);
 
@@ -80,30 +82,12 @@ const result: BenchResult = {
   targets: [],
 };
 
-async function measure(
-  count: number,
-  pids: Record<string, number>,
-  rssOf: Record<string, number>,
-  run: () => Promise<PoolResult & { timings: Timings }>,
-): Promise<PhaseResult> {
-  const cpu = cpuMeter(pids);
-  const rss = new RssSampler(rssOf);
-  const outcome = await run();
-  const cpuMs = cpu();
-  const peaks = rss.stop();
-  const completed = count - outcome.failures.length;
-  return {
-    count,
-    completed,
-    failureCount: outcome.failures.length,
-    failures: outcome.failures.slice(0, 10).map((f) => `#${f.index}: ${f.error}`),
-    wallMs: Math.round(outcome.wallMs),
-    perSecond: Math.round((completed / (outcome.wallMs / 1000)) * 100) / 100,
-    steps: outcome.timings.summaries(),
-    cpuMs,
-    rss: peaks,
-  };
-}
+/** Up to 20 indexes spread over 0..count-1: the runs whose histories are read. */
+const spread = (count: number, size = 20) =>
+  [...new Set(Array.from({ length: Math.min(size, count) }, (_, i) => Math.round((i * (count - 1)) / Math.max(1, Math.min(size, count) - 1))))];
+
+const windows: Record<string, Window[]> = {};
+const profileDir = join(stackDataDir, 'profiles');
 
 async function main(): Promise<number> {
   say(`N = ${options.n}, C = ${options.c}, K = ${options.k}; load average ${result.machineBefore.loadAverage.join(' ')}`);
@@ -111,11 +95,20 @@ async function main(): Promise<number> {
   // After the wipe: the secrets (payload key, renewal ID secret...) are generated now, once, for all processes.
   const config = loadConfig(env);
   const started = performance.now();
-  const bench: BenchStack = await startBenchStack(stack, config, env, say);
-  const guard = <T>(work: Promise<T>) => Promise.race([work, bench.died.catch((err: Error) => {
+  const bench: BenchStack = await startBenchStack(
+    stack,
+    config,
+    env,
+    { profileDir: options.cpuProf ? profileDir : undefined, serverConfig: options.serverConfig },
+    say,
+  );
+  // A process of the stack that dies ends the run at once, with its log tail.
+  const died = bench.died.catch((err: Error) => {
     aborter.abort(err);
     throw err;
-  })]);
+  });
+  died.catch(() => {}); // reported by whichever wait it ends
+  const guard = <T>(work: Promise<T>) => Promise.race([work, died]);
 
   const renewalTemporal: TemporalClient = await connectTemporal(config);
   closers.push(() => renewalTemporal.close());
@@ -147,21 +140,53 @@ async function main(): Promise<number> {
     const citizens = await guard(seedCitizens(registry, { prefix: 'E', count: options.n, distinctPasswords: true }));
 
     say(`warming up (${options.warmup} of each)...`);
-    const warmBaseline = await guard(runBaseline(baselineClient, `${runId}-warm`, options.warmup, options.c, signal));
-    const warmE2e = await guard(runEndToEnd(config.web.publicBaseUrl, mailpit, warm, options.c, signal));
+    const warmTimings = new Timings();
+    const warmBaseline = await guard(runBaseline(baselineClient, `${runId}-warm`, 0, options.warmup, options.c, warmTimings, signal));
+    const warmE2e = await guard(runEndToEnd(config.web.publicBaseUrl, mailpit, warm, options.c, warmTimings, signal));
     const warmFailures = [...warmBaseline.failures, ...warmE2e.failures];
     if (warmFailures.length > 0) throw new Error(`warm-up failed: ${warmFailures[0]!.error}`);
     await guard(waitNoRenewalRunning(renewalTemporal.client, 120_000, signal));
 
-    if (!options.skip.has('baseline')) {
-      say(`baseline: ${options.n} × (signal-with-start + 2 updates), ${options.c} at a time...`);
-      result.baseline = await guard(measure(options.n, pids, appPids, () => runBaseline(baselineClient, runId, options.n, options.c, signal)));
-      say(`  ${result.baseline.perSecond} /s`);
+    // Baseline and end to end alternate, round after round, so that other work on the machine
+    // (shared by other engineers' test runs) weighs on both alike.
+    const baseline = new Phase(pids, appPids);
+    const e2e = new Phase(pids, appPids);
+    const runBaselinePhase = !options.skip.has('baseline');
+    const runE2e = !options.skip.has('e2e');
+    say(
+      `${options.rounds} rounds of ${runBaselinePhase ? 'baseline (signal-with-start + 2 updates)' : ''}${runBaselinePhase && runE2e ? ' then ' : ''}` +
+        `${runE2e ? 'end-to-end renewals through the web' : ''}, ${options.n} in all, ${options.c} at a time...`,
+    );
+    for (let round = 0; round < options.rounds; round++) {
+      const from = Math.floor((round * options.n) / options.rounds);
+      const to = Math.floor(((round + 1) * options.n) / options.rounds);
+      if (runBaselinePhase) {
+        await guard(baseline.round(to - from, from, (timings) => runBaseline(baselineClient, runId, from, to - from, options.c, timings, signal)));
+      }
+      if (runE2e) {
+        await guard(
+          e2e.round(to - from, from, async (timings) => {
+            const outcome = await runEndToEnd(config.web.publicBaseUrl, mailpit, citizens.slice(from, to), options.c, timings, signal);
+            // The round's last notifications go out before the next round: their CPU counts, not
+            // their time (the citizens already have their identifier).
+            await waitNoRenewalRunning(renewalTemporal.client, 120_000, signal);
+            return outcome;
+          }),
+        );
+      }
+      say(`  round ${round + 1}/${options.rounds}: ${to} done`);
     }
-    if (!options.skip.has('e2e')) {
-      say(`end to end: ${options.n} renewals through the web, ${options.c} citizens at a time...`);
-      result.e2e = await guard(measure(options.n, pids, appPids, () => runEndToEnd(config.web.publicBaseUrl, mailpit, citizens, options.c, signal)));
-      say(`  ${result.e2e.perSecond} renewals/s${result.e2e.failureCount ? `, ${result.e2e.failureCount} FAILED` : ''}`);
+    if (runBaselinePhase) {
+      result.baseline = baseline.result();
+      windows.baseline = baseline.windows;
+      result.baseline.breakdown = await guard(historyBreakdown(baselineClient, spread(options.n).map((i) => baselineWorkflowId(runId, i))));
+      say(`  baseline ${result.baseline.perSecond} /s${result.baseline.failureCount ? `, ${result.baseline.failureCount} FAILED` : ''}`);
+    }
+    if (runE2e) {
+      result.e2e = e2e.result();
+      windows.e2e = e2e.windows;
+      result.e2e.breakdown = await guard(historyBreakdown(renewalTemporal.client, spread(options.n).map((i) => renewals.workflowIdFor(citizens[i]!.numic))));
+      say(`  end to end ${result.e2e.perSecond} renewals/s${result.e2e.failureCount ? `, ${result.e2e.failureCount} FAILED` : ''}`);
     }
     compare(result);
   }
@@ -174,6 +199,7 @@ async function main(): Promise<number> {
     const expiring = await guard(seedCitizens(registry, { prefix: 'X', count: options.expirySample, distinctPasswords: false }));
     const seedMs = Math.round(performance.now() - seedStarted);
     say(`  seeded in ${(seedMs / 1000).toFixed(1)} s; starting ${options.k} renewals (${options.holdConcurrency} in flight)...`);
+    const holdStartUs = monotonicUs();
     const hold = await guard(
       runHold({
         client: renewalTemporal.client,
@@ -190,6 +216,7 @@ async function main(): Promise<number> {
         signal,
       }),
     );
+    windows.hold = [{ startUs: holdStartUs, endUs: monotonicUs() }];
     result.hold = { ...hold, seedMs };
   }
   // Missed targets are reported, not failed; renewals that went wrong fail the run.
@@ -211,6 +238,7 @@ try {
     result.finishedAt = new Date().toISOString();
     say('stopping the stack...');
     await cleanUp();
+    if (options.cpuProf) result.profiles = summariseProfiles(profileDir, windows);
     result.machineAfter = machineState();
     printReport(result);
     say(`results: ${writeResults(result, resultsDir)} (and latest.json beside it)`);

@@ -13,6 +13,8 @@ export interface BenchOptions {
   /** Renewals started with a short link TTL, among the waiting ones, that must expire. */
   expirySample: number;
   expiryTtlMs: number;
+  /** Baseline and end-to-end alternate in this many rounds of N / rounds each. */
+  rounds: number;
   /** Warm-up renewals (and baseline round trips) before each measured phase; not counted. */
   warmup: number;
   /** Concurrent starts during the hold phase. */
@@ -20,24 +22,35 @@ export interface BenchOptions {
   /** Ports are <base> + the usual last four digits (7233, 8233, 7017, 1025, 8025, 3000...). */
   portBase: number;
   logLevel: string;
+  /** Run the worker, web and baseline worker under `node --cpu-prof` and summarise the profiles. */
+  cpuProf: boolean;
+  /** Extra dynamic config values for the bench's Temporal dev server (experiments), KEY=JSON_VALUE. */
+  serverConfig: string[];
   skip: Set<'baseline' | 'e2e' | 'hold'>;
   help: boolean;
 }
 
 export const USAGE = `npm run bench -- [options]
 
-  --n <count>              end-to-end renewals, and as many baseline round trips (default 200)
+  --n <count>              end-to-end renewals, and as many baseline round trips (default 100)
   --c <count>              concurrent citizens / baseline clients (default 8)
-  --k <count>              renewals started and left waiting for their link (default 2000;
-                           the issue's target check is --k 10000)
+  --k <count>              renewals started and left waiting for their link (default 300, to
+                           finish in a few minutes; the issue's target check is --k 10000)
   --sample <count>         waiting renewals completed afterwards through the client API (default 20)
   --expiry-sample <count>  renewals started among the waiting ones with a short link TTL (default 10)
-  --expiry-ttl <seconds>   that short link TTL (default 20)
+  --expiry-ttl <seconds>   that short link TTL (default 10)
+  --rounds <count>         baseline and end to end alternate in this many rounds (default 4), so that
+                           other work on the machine weighs on both alike
   --warmup <count>         unmeasured renewals before each measured phase (default 10)
   --hold-concurrency <n>   signal-with-start calls in flight while starting the K renewals (default 32)
   --port-base <port>       the bench stack's ports are this + 7233, 8233, 7017, 1025, 8025, 3000, 8888
                            (default 30000: Temporal on 37233, web on 33000...)
   --log-level <level>      LOG_LEVEL of the worker and web processes (default info, as npm start)
+  --cpu-prof               run worker, web and baseline worker under node --cpu-prof; the table then
+                           says where their JavaScript time went in each phase (profiles are kept in
+                           .data/bench/stack/profiles/, for Chrome DevTools)
+  --server-config <k=v>    an extra --dynamic-config-value for the bench's Temporal dev server, to try
+                           a server setting (e.g. system.enableActivityEagerExecution=true); repeatable
   --skip <phase>           baseline, e2e or hold; repeatable
   -h, --help
 
@@ -66,9 +79,12 @@ export function parseOptions(argv: string[]): BenchOptions {
       'expiry-sample': { type: 'string' },
       'expiry-ttl': { type: 'string' },
       warmup: { type: 'string' },
+      rounds: { type: 'string' },
       'hold-concurrency': { type: 'string' },
       'port-base': { type: 'string' },
       'log-level': { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+      'server-config': { type: 'string', multiple: true },
       skip: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,20 +95,27 @@ export function parseOptions(argv: string[]): BenchOptions {
     skip.add(phase);
   }
   const options: BenchOptions = {
-    n: count('n', values.n, 200, 1),
+    n: count('n', values.n, 100, 1),
     c: count('c', values.c, 8, 1),
-    k: count('k', values.k, 2_000, 0),
+    k: count('k', values.k, 300, 0),
     sample: count('sample', values.sample, 20, 0),
     expirySample: count('expiry-sample', values['expiry-sample'], 10, 0),
-    expiryTtlMs: count('expiry-ttl', values['expiry-ttl'], 20, 2) * 1000,
+    expiryTtlMs: count('expiry-ttl', values['expiry-ttl'], 10, 2) * 1000,
     warmup: count('warmup', values.warmup, 10, 0),
+    rounds: count('rounds', values.rounds, 4, 1),
     holdConcurrency: count('hold-concurrency', values['hold-concurrency'], 32, 1),
     portBase: count('port-base', values['port-base'], 30_000, 1_024),
     logLevel: values['log-level'] ?? 'info',
+    cpuProf: values['cpu-prof'] ?? false,
+    serverConfig: values['server-config'] ?? [],
     skip,
     help: values.help ?? false,
   };
+  for (const entry of options.serverConfig) {
+    if (!/^[\w.]+=.+$/.test(entry)) throw new UsageError(`--server-config takes KEY=JSON_VALUE (got "${entry}")`);
+  }
   if (options.portBase + 8888 > 65_535) throw new UsageError('--port-base is too high: the web UI ports would pass 65535');
   if (options.sample > options.k) options.sample = options.k;
+  options.rounds = Math.min(options.rounds, options.n);
   return options;
 }

@@ -6,7 +6,9 @@ import { BASELINE_STEPS } from './baseline/run.js';
 import type { CpuUse, MachineState, machine } from './cpu.js';
 import { EMAIL_WAIT, KEY_STEPS } from './end-to-end.js';
 import type { HoldResult } from './hold.js';
+import type { Breakdown } from './breakdown.js';
 import type { BenchOptions } from './options.js';
+import type { ProfileSummary } from './profile.js';
 import type { PeakRss } from './rss.js';
 import type { Summary } from './stats.js';
 
@@ -16,12 +18,19 @@ export interface PhaseResult {
   failureCount: number;
   /** The first few failures, with the step that failed. */
   failures: string[];
+  /** Summed over the rounds. */
   wallMs: number;
   perSecond: number;
+  /** Baseline and end-to-end rounds alternate. */
+  rounds: number;
   steps: Record<string, Summary>;
   /** CPU milliseconds used by each process during the phase. */
   cpuMs: CpuUse;
+  /** CPU milliseconds per thread name in the worker and the web (Rust core, libuv pool, GC...). */
+  threadCpuMs: Record<string, Record<string, number>>;
   rss: Record<string, PeakRss>;
+  /** Where the time goes, from the histories of up to 20 of the runs. */
+  breakdown?: Breakdown;
 }
 
 export interface Target {
@@ -46,6 +55,8 @@ export interface BenchResult {
   comparison?: { throughputRatio: number; p99DiffMs: Record<string, number> };
   hold?: HoldResult & { seedMs: number };
   targets: Target[];
+  /** With --cpu-prof: per process thread and phase, where the JavaScript time went. */
+  profiles?: Record<string, Record<string, ProfileSummary>>;
   error?: string;
 }
 
@@ -110,6 +121,27 @@ function summaryRow(label: string, s: Summary | undefined, width = 22): string {
   return `${padEnd(label, width)}${pad(s?.count ?? 0, 6)}${pad(ms(s?.p50), 9)}${pad(ms(s?.p95), 9)}${pad(ms(s?.p99), 9)}${pad(ms(s?.max), 9)}`;
 }
 
+function breakdownLines(b: Breakdown | undefined, log: (line: string) => void): void {
+  if (!b) return;
+  log(`From ${b.workflows} histories (${b.workflowTasksPerRun} workflow tasks per run):`);
+  for (const [span, summary] of Object.entries(b.spans)) log(`  ${summaryRow(span, summary, 44)}`);
+}
+
+function threadLines(threads: Record<string, Record<string, number>>, count: number, log: (line: string) => void): void {
+  for (const [proc, byThread] of Object.entries(threads)) {
+    const top = Object.entries(byThread).slice(0, 6).map(([name, ms]) => `${name} ${(ms / count).toFixed(1)}`);
+    if (top.length > 0) log(`  ${proc} threads, CPU ms each: ${top.join(', ')}`);
+  }
+}
+
+function profileLines(result: BenchResult, phase: string, count: number, log: (line: string) => void): void {
+  for (const [thread, phases] of Object.entries(result.profiles ?? {})) {
+    const p = phases[phase];
+    if (!p || p.busyMs < count) continue; // less than 1 ms per renewal: not worth a line
+    log(`  ${thread}: ${(p.busyMs / count).toFixed(1)} ms of JavaScript each: ${p.byCategory.slice(0, 6).map(([c, ms]) => `${c} ${(ms / count).toFixed(1)}`).join(', ')}`);
+  }
+}
+
 function rssLine(rss: Record<string, PeakRss>): string {
   return Object.entries(rss)
     .map(([name, r]) => `${name} ${r.hwmMiB ?? r.polledPeakMiB} MiB${r.hwmSincePhaseStart ? '' : ' (VmHWM since start)'}`)
@@ -131,15 +163,18 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
   const header = `${padEnd('step', 22)}${pad('n', 6)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}`;
   if (baseline) {
     log('');
-    log(`Baseline: ${baseline.completed}/${baseline.count} (start + 2 updates) at C = ${options.c} in ${(baseline.wallMs / 1000).toFixed(1)} s: ${baseline.perSecond} /s`);
+    log(`Baseline: ${baseline.completed}/${baseline.count} (start + 2 updates) at C = ${options.c} in ${(baseline.wallMs / 1000).toFixed(1)} s (${baseline.rounds} rounds): ${baseline.perSecond} /s`);
     log(header);
     for (const step of Object.values(BASELINE_STEPS)) log(summaryRow(step, baseline.steps[step]));
     log(`Peak RSS: ${rssLine(baseline.rss)}`);
     log(`CPU ms per round-trip set: ${cpuLine(baseline.cpuMs, baseline.completed || 1)}`);
+    threadLines(baseline.threadCpuMs, baseline.completed || 1, log);
+    profileLines(result, 'baseline', baseline.completed || 1, log);
+    breakdownLines(baseline.breakdown, log);
   }
   if (e2e) {
     log('');
-    log(`End to end: ${e2e.completed}/${e2e.count} renewals at C = ${options.c} in ${(e2e.wallMs / 1000).toFixed(1)} s: ${e2e.perSecond} renewals/s`);
+    log(`End to end: ${e2e.completed}/${e2e.count} renewals at C = ${options.c} in ${(e2e.wallMs / 1000).toFixed(1)} s (${e2e.rounds} rounds): ${e2e.perSecond} renewals/s`);
     log(header);
     for (const step of KEY_STEPS) {
       const diff = comparison?.p99DiffMs[step];
@@ -149,13 +184,16 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
     for (const step of ['form GET', 'confirmation GET', 'identifier GET']) log(summaryRow(step, e2e.steps[step]));
     log(`Peak RSS: ${rssLine(e2e.rss)}`);
     log(`CPU ms per renewal: ${cpuLine(e2e.cpuMs, e2e.completed || 1)}`);
+    threadLines(e2e.threadCpuMs, e2e.completed || 1, log);
+    profileLines(result, 'e2e', e2e.completed || 1, log);
+    breakdownLines(e2e.breakdown, log);
     if (e2e.failureCount > 0) log(`FAILURES: ${e2e.failureCount}, e.g. ${e2e.failures.slice(0, 3).join(' | ')}`);
   }
   if (hold) {
     log('');
     log(`Hold: ${hold.k} renewals waiting for their link (worker cache: ${result.workerMaxCachedWorkflows} workflows by default)`);
     log(`  started in ${(hold.startMs / 1000).toFixed(1)} s (${hold.startsPerSecond} /s, ${hold.startFailures} failed); all waiting (link email sent) after ${hold.allWaitingMs === undefined ? '-' : (hold.allWaitingMs / 1000).toFixed(1)} s`);
-    log(`  worker RSS while waiting ${hold.worker.waitingMiB ?? '-'} MiB; peak while starting ${hold.worker.peakDuringStart.hwmMiB ?? hold.worker.peakDuringStart.polledPeakMiB} MiB; after the sample ${hold.worker.afterSampleMiB ?? '-'} MiB`);
+    log(`  worker RSS before ${hold.worker.idleMiB ?? '-'} MiB, while waiting ${hold.worker.waitingMiB ?? '-'} MiB; peak while starting ${hold.worker.peakDuringStart.hwmMiB ?? hold.worker.peakDuringStart.polledPeakMiB} MiB; after the sample ${hold.worker.afterSampleMiB ?? '-'} MiB`);
     log(`  Temporal counts ${hold.waitingCountedByTemporal} running renewals waiting for their link`);
     log(`  sample: ${hold.sample.completed}/${hold.sample.size} completed (openLink p50 ${ms(hold.sample.openLink?.p50)} ms max ${ms(hold.sample.openLink?.max)} ms; submitPassword p50 ${ms(hold.sample.submitPassword?.p50)} ms max ${ms(hold.sample.submitPassword?.max)} ms)`);
     log(`  expiry: ${hold.expiry.expired}/${hold.expiry.size} expired with a ${hold.expiry.ttlMs / 1000} s link TTL, ${hold.expiry.deadLinkPages} links then answered "expired"`);

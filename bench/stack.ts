@@ -50,6 +50,24 @@ function keepAllMail(spec: ServiceSpec): ServiceSpec {
   return { ...spec, args: [...args, '--max', '0'] };
 }
 
+/** Extra dynamic config values for the Temporal dev server (experiments with server settings). */
+function withServerConfig(spec: ServiceSpec, values: string[]): ServiceSpec {
+  if (spec.name !== 'temporal' || values.length === 0) return spec;
+  return { ...spec, args: [...spec.args, ...values.flatMap((v) => ['--dynamic-config-value', v])] };
+}
+
+/** `node --cpu-prof`: one profile per thread, written at exit, in a folder per process. */
+function withCpuProfile(spec: ServiceSpec, dir: string | undefined): ServiceSpec {
+  if (!dir) return spec;
+  return { ...spec, args: ['--cpu-prof', `--cpu-prof-dir=${join(dir, spec.name)}`, ...spec.args] };
+}
+
+export interface BenchStackOptions {
+  /** Where `--cpu-prof` profiles go; none when undefined. */
+  profileDir?: string;
+  serverConfig: string[];
+}
+
 /** Wipes the bench data folder (refused while another run uses it). */
 export function wipeDataDir(dataDir: string): void {
   assertDataDirUnused(join(dataDir, 'run'), `The bench data folder ${dataDir}`, 'stop that run first');
@@ -57,14 +75,20 @@ export function wipeDataDir(dataDir: string): void {
 }
 
 /** Starts the services on `stack` (made by the caller, so that a Ctrl-C during the start can stop it). */
-export async function startBenchStack(stack: Stack, config: Config, env: NodeJS.ProcessEnv, say: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(
+  stack: Stack,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  options: BenchStackOptions,
+  say: (line: string) => void,
+): Promise<BenchStack> {
   let reject: (err: Error) => void = () => {};
   const died = new Promise<never>((_, r) => (reject = r));
   died.catch(() => {}); // observed by the phases that race against it
   stack.onUnexpectedExit((err) => reject(err));
 
-  const servers = embeddedServers(config).map(keepAllMail);
-  const apps = [worker(env), baselineWorker(env), web(config, env)];
+  const servers = embeddedServers(config).map((spec) => withServerConfig(keepAllMail(spec), options.serverConfig));
+  const apps = [worker(env), baselineWorker(env), web(config, env)].map((spec) => withCpuProfile(spec, options.profileDir));
   try {
     say(`starting ${servers.map((s) => s.name).join(', ')}...`);
     await stack.start(servers);

@@ -5,25 +5,36 @@
  */
 import type { Client } from '@temporalio/client';
 import { runPool, type PoolResult } from '../pool.js';
-import { Timings } from '../stats.js';
+import type { Timings } from '../stats.js';
 import { BASELINE_TASK_QUEUE, BASELINE_WORKFLOW_TYPE, baselineRequestSignal, baselineStepUpdate } from './definitions.js';
 
 /** The baseline's round trips, named after the renewal steps they stand for. */
 export const BASELINE_STEPS = { 'request POST': 'signal-with-start', 'link GET': 'update 1', 'password POST': 'update 2' } as const;
 
-export async function runBaseline(client: Client, runId: string, count: number, concurrency: number, signal?: AbortSignal): Promise<PoolResult & { timings: Timings }> {
-  const timings = new Timings();
-  const result = await runPool(
+/** Workflow ID of the baseline's i-th run (over all rounds). */
+export const baselineWorkflowId = (runId: string, i: number) => `bench-baseline-${runId}-${i}`;
+
+export function runBaseline(
+  client: Client,
+  runId: string,
+  offset: number,
+  count: number,
+  concurrency: number,
+  timings: Timings,
+  signal?: AbortSignal,
+): Promise<PoolResult> {
+  return runPool(
     count,
     concurrency,
     async (i) => {
+      const n = offset + i;
       const handle = await timings.time(BASELINE_STEPS['request POST'], () =>
         client.workflow.signalWithStart(BASELINE_WORKFLOW_TYPE, {
-          workflowId: `bench-baseline-${runId}-${i}`,
+          workflowId: baselineWorkflowId(runId, n),
           taskQueue: BASELINE_TASK_QUEUE,
           args: [],
           signal: baselineRequestSignal,
-          signalArgs: [{ email: `b${i}@bench.example.org` }],
+          signalArgs: [{ email: `b${n}@bench.example.org` }],
         }),
       );
       for (const step of [1, 2] as const) {
@@ -34,5 +45,4 @@ export async function runBaseline(client: Client, runId: string, count: number, 
     },
     signal,
   );
-  return { ...result, timings };
 }
