@@ -9,35 +9,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { createFieldSealer } from '../../codec/sealed-field.js';
-import { connectTemporal, type TemporalClient } from '../../client/connect.js';
 import { createRenewalClient } from '../../client/renewals.js';
 import { createOperatorTools, listRenewals, renewalQuery, type OperatorTools, type RenewalListItem, type RenewalQuery } from '../../client/operators.js';
 import type { RenewalStage } from '../../workflows/definitions.js';
-import { testConfig } from '../support/config.js';
-import { quietTemporalRuntime } from '../support/temporal.js';
-import { startRenewalHarness, workflowBundle, type RenewalHarness } from '../workflow/harness.js';
+import { connectDevServer, startRenewalHarness, workflowBundle, type DevServer, type RenewalHarness } from '../workflow/harness.js';
 
-let nativeConnection: NativeConnection;
-let temporal: TemporalClient;
+let dev: DevServer;
 let h: RenewalHarness;
 let tools: OperatorTools;
 
 beforeAll(async () => {
-  quietTemporalRuntime();
-  nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  temporal = await connectTemporal(testConfig());
-  h = await startRenewalHarness({ nativeConnection, client: temporal.client });
-  tools = createOperatorTools({ client: temporal.client, renewals: h.renewals });
+  dev = await connectDevServer();
+  h = await startRenewalHarness(dev);
+  tools = createOperatorTools({ client: dev.client, renewals: h.renewals });
 });
 
 afterAll(async () => {
   await h?.stop();
-  await temporal?.close();
-  await nativeConnection?.close();
+  await dev?.close();
 });
 
 /** Polls `look` until it returns something, or fails after the deadline saying what was awaited. */
@@ -54,7 +47,7 @@ async function eventually<T>(what: string, look: () => Promise<T | undefined>, t
 /** The renewal as a visibility list query sees it once it has reached `stage`. */
 function listedAt(workflowId: string, stage: RenewalStage, extra: RenewalQuery = {}): Promise<RenewalListItem> {
   const query = renewalQuery({ workflowId, stage, ...extra });
-  return eventually(query, async () => (await listRenewals(temporal.client, query)).find((r) => r.workflowId === workflowId));
+  return eventually(query, async () => (await listRenewals(dev.client, query)).find((r) => r.workflowId === workflowId));
 }
 
 describe('visibility: a renewal is found by its stage', () => {
@@ -151,14 +144,14 @@ describe('ops tools', () => {
   it('without a worker, still reports from the server, and says resend got no answer', async () => {
     const account = await h.createAccount();
     const orphans = createRenewalClient({
-      client: temporal.client,
+      client: dev.client,
       taskQueue: `sans-worker-${randomUUID()}`,
       policy: h.config.renewal,
       renewalIdSecret: h.config.temporal.renewalIdSecret,
       sealer: createFieldSealer(h.config.payloadCodec.fieldSealKey),
     });
     await orphans.requestRenewal({ numic: account.numic, email: account.email });
-    const impatient = createOperatorTools({ client: temporal.client, renewals: orphans, queryTimeoutMs: 500, updateTimeoutMs: 1_000 });
+    const impatient = createOperatorTools({ client: dev.client, renewals: orphans, queryTimeoutMs: 500, updateTimeoutMs: 1_000 });
 
     const status = await impatient.status({ numic: account.numic });
     expect(status).toMatchObject({ status: 'found', execution: 'RUNNING', workflowId: account.workflowId });
@@ -171,7 +164,7 @@ describe('ops tools', () => {
       return renewals.find((r) => r.workflowId === account.workflowId);
     });
     expect(orphan).toMatchObject({ execution: 'RUNNING', stage: undefined, stageSince: undefined });
-    await temporal.client.workflow.getHandle(account.workflowId).terminate('fin du test');
+    await dev.client.workflow.getHandle(account.workflowId).terminate('fin du test');
   });
 
   it('reports an unknown renewal as not found', async () => {

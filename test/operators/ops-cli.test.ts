@@ -1,12 +1,8 @@
 /** The ops command line itself, as an operator runs it: a child process, its output, its exit code. */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectTemporal, type TemporalClient } from '../../client/connect.js';
-import { testConfig } from '../support/config.js';
-import { quietTemporalRuntime } from '../support/temporal.js';
-import { startRenewalHarness, type RenewalHarness } from '../workflow/harness.js';
+import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../workflow/harness.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,21 +14,17 @@ function ops(...args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-let nativeConnection: NativeConnection;
-let temporal: TemporalClient;
+let dev: DevServer;
 let h: RenewalHarness;
 
 beforeAll(async () => {
-  quietTemporalRuntime();
-  nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
-  temporal = await connectTemporal(testConfig());
-  h = await startRenewalHarness({ nativeConnection, client: temporal.client });
+  dev = await connectDevServer();
+  h = await startRenewalHarness(dev);
 });
 
 afterAll(async () => {
   await h?.stop();
-  await temporal?.close();
-  await nativeConnection?.close();
+  await dev?.close();
 });
 
 describe('npm run ops', () => {

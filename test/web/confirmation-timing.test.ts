@@ -52,7 +52,7 @@ interface Measurement {
 
 /** Sends PER_KIND (+ warm-up) pairs of requests, one matching and one not, through the app. */
 async function measure(deps: WebDeps, label: string): Promise<Measurement> {
-  const client = new PageClient(createApp(deps));
+  const client = new PageClient(createApp(deps), undefined, deps.web.publicBaseUrl);
 
   /**
    * Times the POST only: the form and the code are fetched first, as a citizen would. Then waits

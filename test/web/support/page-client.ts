@@ -20,6 +20,8 @@ export class PageClient {
   constructor(
     private readonly app: Pick<Hono<any>, 'request'>,
     private readonly env?: unknown,
+    /** The site's origin: the real stack's PUBLIC_BASE_URL follows TEST_WEB_PORT. */
+    private readonly origin = ORIGIN,
   ) {}
 
   private cookieHeader() {
@@ -39,7 +41,7 @@ export class PageClient {
   async request(path: string, init: RequestInit = {}): Promise<PageResponse> {
     const headers = new Headers(init.headers);
     if (this.cookies.size > 0) headers.set('Cookie', this.cookieHeader());
-    const res = await this.app.request(`${ORIGIN}${path}`, { ...init, headers, redirect: 'manual' }, this.env as never);
+    const res = await this.app.request(`${this.origin}${path}`, { ...init, headers, redirect: 'manual' }, this.env as never);
     this.remember(res);
     const html = await res.text();
     if (res.headers.get('content-type')?.includes('text/html')) this.lastHtml = html;
@@ -60,7 +62,7 @@ export class PageClient {
     const token = options.csrf === undefined ? this.csrfToken() : options.csrf;
     if (token !== null && token !== undefined && !body.has('_csrf')) body.set('_csrf', token);
     const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    if (options.origin !== null) headers.Origin = options.origin ?? ORIGIN;
+    if (options.origin !== null) headers.Origin = options.origin ?? this.origin;
     if (options.htmx) headers['HX-Request'] = 'true';
     return this.request(path, { method: 'POST', body: body.toString(), headers });
   }

@@ -15,6 +15,7 @@ import { connectWebDependencies } from '../../../web/dependencies.js';
 import { createActivityDependencies } from '../../../worker/dependencies.js';
 import { createRenewalWorker } from '../../../worker/create-worker.js';
 import { testConfig } from '../../support/config.js';
+import { quietTemporalRuntime } from '../../support/temporal.js';
 
 export interface Citizen {
   numic: string;
@@ -30,6 +31,7 @@ const DIGITS_AND_LETTERS = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const randomNumic = () => Array.from({ length: 12 }, () => DIGITS_AND_LETTERS[randomInt(DIGITS_AND_LETTERS.length)]).join('');
 
 export async function startRealStack(overrides: Record<string, string> = {}) {
+  quietTemporalRuntime();
   const run = randomBytes(4).toString('hex');
   const config: Config = testConfig({ TEMPORAL_TASK_QUEUE: `web-tests-${run}`, MONGODB_DATABASE: `web_tests_${run}`, ...overrides });
 
