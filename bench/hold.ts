@@ -14,6 +14,17 @@ import { runPool } from './pool.js';
 import { RssSampler, rssMiB, type PeakRss } from './rss.js';
 import { Timings, type Summary } from './stats.js';
 
+/** Updated as the hold goes, so that an interrupted run still reports it. */
+export interface HoldProgress {
+  k?: number;
+  started?: number;
+  startMs?: number;
+  linkEmailsSent?: number;
+  elapsedMs?: number;
+  workerRssMiB?: number;
+  workerPeakMiB?: number;
+}
+
 export interface HoldInputs {
   client: Client;
   renewals: RenewalClient;
@@ -26,6 +37,7 @@ export interface HoldInputs {
   concurrency: number;
   expiryTtlMs: number;
   workerPid: number;
+  progress: HoldProgress;
   say: (line: string) => void;
   signal?: AbortSignal;
 }
@@ -72,15 +84,32 @@ export async function waitNoRenewalRunning(client: Client, timeoutMs = 120_000, 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function runHold(h: HoldInputs): Promise<HoldResult> {
-  const { client, renewals, mailpit, held, expiring, signal, say } = h;
+  const { client, renewals, mailpit, held, expiring, signal, say, progress } = h;
+  progress.k = held.length;
+  progress.started = 0;
+  const track = (sent?: number) => {
+    progress.elapsedMs = Math.round(performance.now() - started);
+    progress.workerRssMiB = rssMiB(h.workerPid);
+    progress.workerPeakMiB = Math.max(progress.workerPeakMiB ?? 0, progress.workerRssMiB ?? 0);
+    if (sent !== undefined) progress.linkEmailsSent = sent;
+  };
   const mailBefore = await mailpit.count();
   const idleMiB = rssMiB(h.workerPid);
   const rss = new RssSampler({ worker: h.workerPid }, 250);
 
   // 1. Start them all, `concurrency` calls in flight.
   const started = performance.now();
-  const starts = await runPool(held.length, h.concurrency, (i) => renewals.requestRenewal({ numic: held[i]!.numic, email: held[i]!.email }).then(() => {}), signal);
+  const starts = await runPool(
+    held.length,
+    h.concurrency,
+    async (i) => {
+      await renewals.requestRenewal({ numic: held[i]!.numic, email: held[i]!.email });
+      if (++progress.started! % 500 === 0) track();
+    },
+    signal,
+  );
   const startMs = performance.now() - started;
+  progress.startMs = Math.round(startMs);
   say(`  ${held.length} started in ${(startMs / 1000).toFixed(1)} s; waiting for their link emails...`);
   // The short-TTL ones start last, so their timers fire while the K others wait.
   const expiryStarted = performance.now();
@@ -89,13 +118,14 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
   // 2. Every renewal waits once its link email is out.
   const expected = mailBefore + held.length - starts.failures.length + expiring.length;
   let lastReport = Date.now();
-  let progress = { count: mailBefore, at: Date.now() };
+  let progressAt = { count: mailBefore, at: Date.now() };
   await until(
     'all link emails sent',
     async () => {
       const count = await mailpit.count();
-      if (count > progress.count) progress = { count, at: Date.now() };
-      else if (Date.now() - progress.at > 120_000) throw new Error(`no link email for 2 minutes (${count - mailBefore} of ${expected - mailBefore} sent): see the worker log`);
+      track(count - mailBefore);
+      if (count > progressAt.count) progressAt = { count, at: Date.now() };
+      else if (Date.now() - progressAt.at > 120_000) throw new Error(`no link email for 2 minutes (${count - mailBefore} of ${expected - mailBefore} sent): see the worker log`);
       if (Date.now() - lastReport > 10_000) {
         lastReport = Date.now();
         say(`  ${count - mailBefore} of ${expected - mailBefore} link emails sent (worker RSS ${rssMiB(h.workerPid)} MiB)`);

@@ -64,12 +64,31 @@ async function cleanUp(): Promise<void> {
   await stack.stop();
 }
 
+/** Stops the stack, then reports what was measured (all of it, or up to an interruption). */
+async function finish(code: number): Promise<never> {
+  evaluateTargets(result);
+  if (result.targets.some((t) => t.name === 'waiting renewals still work' && t.met === false)) code = Math.max(code, 1);
+  result.finishedAt = new Date().toISOString();
+  say('stopping the stack...');
+  await cleanUp();
+  try {
+    if (options.cpuProf) result.profiles = summariseProfiles(profileDir, windows);
+    result.machineAfter = machineState();
+    printReport(result);
+    say(`results: ${writeResults(result, resultsDir)} (and latest.json beside it)`);
+  } catch (err) {
+    console.error(`[bench] could not write the results: ${(err as Error).message}`);
+  }
+  process.exit(code);
+}
+
 for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(name, () => {
     if (exiting) return say('still stopping the stack...');
-    say(`${name}: stopping the stack...`);
-    aborter.abort(new Error(`interrupted (${name})`));
-    exiting = cleanUp().finally(() => process.exit(130));
+    say(`${name}: stopping the stack, then reporting what was measured...`);
+    result.error = `interrupted (${name})`;
+    aborter.abort(new Error(result.error));
+    exiting = finish(130);
   });
 }
 
@@ -212,6 +231,7 @@ async function main(): Promise<number> {
         concurrency: options.holdConcurrency,
         expiryTtlMs: options.expiryTtlMs,
         workerPid: bench.worker.pid!,
+        progress: (result.holdProgress = {}),
         say,
         signal,
       }),
@@ -228,20 +248,9 @@ try {
   code = (await main()) > 0 ? 1 : 0;
 } catch (err) {
   code = 1;
-  const known = err instanceof StackError || err instanceof ConfigError;
-  result.error = known ? (err as Error).message : ((err as Error)?.stack ?? String(err));
-  if (exiting) await exiting;
-} finally {
   if (!exiting) {
-    evaluateTargets(result);
-    if (result.targets.some((t) => t.name === 'waiting renewals still work' && t.met === false)) code = 1;
-    result.finishedAt = new Date().toISOString();
-    say('stopping the stack...');
-    await cleanUp();
-    if (options.cpuProf) result.profiles = summariseProfiles(profileDir, windows);
-    result.machineAfter = machineState();
-    printReport(result);
-    say(`results: ${writeResults(result, resultsDir)} (and latest.json beside it)`);
+    const known = err instanceof StackError || err instanceof ConfigError;
+    result.error = known ? (err as Error).message : ((err as Error)?.stack ?? String(err));
   }
 }
-process.exit(code);
+await (exiting ?? finish(code));

@@ -5,7 +5,7 @@ import { repoRoot } from '../stack/paths.js';
 import { BASELINE_STEPS } from './baseline/run.js';
 import type { CpuUse, MachineState, machine } from './cpu.js';
 import { EMAIL_WAIT, KEY_STEPS } from './end-to-end.js';
-import type { HoldResult } from './hold.js';
+import type { HoldProgress, HoldResult } from './hold.js';
 import type { Breakdown } from './breakdown.js';
 import type { BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
@@ -54,6 +54,8 @@ export interface BenchResult {
   e2e?: PhaseResult;
   comparison?: { throughputRatio: number; p99DiffMs: Record<string, number> };
   hold?: HoldResult & { seedMs: number };
+  /** What the hold phase had measured so far (kept when it is interrupted). */
+  holdProgress?: HoldProgress;
   targets: Target[];
   /** With --cpu-prof: per process thread and phase, where the JavaScript time went. */
   profiles?: Record<string, Record<string, ProfileSummary>>;
@@ -198,6 +200,11 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
     log(`  sample: ${hold.sample.completed}/${hold.sample.size} completed (openLink p50 ${ms(hold.sample.openLink?.p50)} ms max ${ms(hold.sample.openLink?.max)} ms; submitPassword p50 ${ms(hold.sample.submitPassword?.p50)} ms max ${ms(hold.sample.submitPassword?.max)} ms)`);
     log(`  expiry: ${hold.expiry.expired}/${hold.expiry.size} expired with a ${hold.expiry.ttlMs / 1000} s link TTL, ${hold.expiry.deadLinkPages} links then answered "expired"`);
     for (const failure of [...hold.sample.failures, ...hold.expiry.failures].slice(0, 5)) log(`  FAILURE ${failure}`);
+  }
+  if (!hold && result.holdProgress && Object.keys(result.holdProgress).length > 0) {
+    const p = result.holdProgress;
+    log('');
+    log(`Hold (not finished): ${p.started ?? 0} of ${p.k ?? '?'} started${p.startMs === undefined ? '' : ` in ${(p.startMs / 1000).toFixed(1)} s`}, ${p.linkEmailsSent ?? 0} link emails sent after ${((p.elapsedMs ?? 0) / 1000).toFixed(0)} s; worker RSS ${p.workerRssMiB ?? '-'} MiB (peak ${p.workerPeakMiB ?? '-'} MiB)`);
   }
   if (result.targets.length > 0) {
     log('');
