@@ -35,6 +35,8 @@ export interface HoldInputs {
   expiring: BenchCitizen[];
   sample: number;
   concurrency: number;
+  /** At most this many started renewals without their link email yet (0: all at once). */
+  window: number;
   expiryTtlMs: number;
   workerPid: number;
   progress: HoldProgress;
@@ -45,6 +47,8 @@ export interface HoldInputs {
 export interface HoldResult {
   k: number;
   startFailures: number;
+  /** The pacing window (0: all started at once). */
+  window: number;
   /** All K signal-with-start calls answered. */
   startMs: number;
   startsPerSecond: number;
@@ -97,17 +101,40 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
   const idleMiB = rssMiB(h.workerPid);
   const rss = new RssSampler({ worker: h.workerPid }, 250);
 
-  // 1. Start them all, `concurrency` calls in flight.
+  // 1. Start them all, `concurrency` calls in flight; paced (when `window` > 0) so that at most
+  // `window` renewals are started and still without their link email.
   const started = performance.now();
+  let sent = 0;
+  let failed = 0;
+  let starting = true;
+  const watcher = (async () => {
+    let lastSay = Date.now();
+    while (starting) {
+      sent = (await mailpit.count().catch(() => mailBefore + sent)) - mailBefore;
+      track(sent);
+      if (Date.now() - lastSay > 15_000) {
+        lastSay = Date.now();
+        say(`  ${progress.started} started, ${sent} link emails sent (worker RSS ${progress.workerRssMiB} MiB)`);
+      }
+      await sleep(250);
+    }
+  })();
   const starts = await runPool(
     held.length,
     h.concurrency,
     async (i) => {
-      await renewals.requestRenewal({ numic: held[i]!.numic, email: held[i]!.email });
-      if (++progress.started! % 500 === 0) track();
+      while (h.window > 0 && progress.started! - failed - sent >= h.window) await sleep(50);
+      progress.started!++;
+      try {
+        await renewals.requestRenewal({ numic: held[i]!.numic, email: held[i]!.email });
+      } catch (err) {
+        failed++; // it will send no email: it no longer counts against the window
+        throw err;
+      }
     },
     signal,
-  );
+  ).finally(() => (starting = false));
+  await watcher;
   const startMs = performance.now() - started;
   progress.startMs = Math.round(startMs);
   say(`  ${held.length} started in ${(startMs / 1000).toFixed(1)} s; waiting for their link emails...`);
@@ -202,6 +229,7 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
   return {
     k: held.length,
     startFailures: starts.failures.length,
+    window: h.window,
     startMs: Math.round(startMs),
     startsPerSecond: Math.round((held.length / startMs) * 1000 * 10) / 10,
     allWaitingMs: Math.round(allWaitingMs),

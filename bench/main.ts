@@ -217,7 +217,8 @@ async function main(): Promise<number> {
     const held = await guard(seedCitizens(registry, { prefix: 'H', count: options.k, distinctPasswords: false }));
     const expiring = await guard(seedCitizens(registry, { prefix: 'X', count: options.expirySample, distinctPasswords: false }));
     const seedMs = Math.round(performance.now() - seedStarted);
-    say(`  seeded in ${(seedMs / 1000).toFixed(1)} s; starting ${options.k} renewals (${options.holdConcurrency} in flight)...`);
+    const pacing = options.holdWindow > 0 ? `, at most ${options.holdWindow} without their link email yet` : ', all at once';
+    say(`  seeded in ${(seedMs / 1000).toFixed(1)} s; starting ${options.k} renewals (${options.holdConcurrency} calls in flight${pacing})...`);
     const holdStartUs = monotonicUs();
     const hold = await guard(
       runHold({
@@ -229,6 +230,7 @@ async function main(): Promise<number> {
         expiring,
         sample: options.sample,
         concurrency: options.holdConcurrency,
+        window: options.holdWindow,
         expiryTtlMs: options.expiryTtlMs,
         workerPid: bench.worker.pid!,
         progress: (result.holdProgress = {}),

@@ -19,6 +19,8 @@ export interface BenchOptions {
   warmup: number;
   /** Concurrent starts during the hold phase. */
   holdConcurrency: number;
+  /** At most this many hold renewals started and still without their link email (0: no pacing). */
+  holdWindow: number;
   /** Ports are <base> + the usual last four digits (7233, 8233, 7017, 1025, 8025, 3000...). */
   portBase: number;
   logLevel: string;
@@ -43,6 +45,8 @@ export const USAGE = `npm run bench -- [options]
                            other work on the machine weighs on both alike
   --warmup <count>         unmeasured renewals before each measured phase (default 10)
   --hold-concurrency <n>   signal-with-start calls in flight while starting the K renewals (default 32)
+  --hold-window <n>        at most n of them started and still without their link email (default 200);
+                           0 starts them all at once (a burst: see docs/performance.md)
   --port-base <port>       the bench stack's ports are this + 7233, 8233, 7017, 1025, 8025, 3000, 8888
                            (default 30000: Temporal on 37233, web on 33000...)
   --log-level <level>      LOG_LEVEL of the worker and web processes (default info, as npm start)
@@ -81,6 +85,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       warmup: { type: 'string' },
       rounds: { type: 'string' },
       'hold-concurrency': { type: 'string' },
+      'hold-window': { type: 'string' },
       'port-base': { type: 'string' },
       'log-level': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
@@ -104,6 +109,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     warmup: count('warmup', values.warmup, 10, 0),
     rounds: count('rounds', values.rounds, 4, 1),
     holdConcurrency: count('hold-concurrency', values['hold-concurrency'], 32, 1),
+    holdWindow: count('hold-window', values['hold-window'], 200, 0),
     portBase: count('port-base', values['port-base'], 30_000, 1_024),
     logLevel: values['log-level'] ?? 'info',
     cpuProf: values['cpu-prof'] ?? false,

@@ -48,9 +48,9 @@ function category({ functionName, url }: CallFrame): string {
     const rest = url.slice(nm + 'node_modules/'.length).split('/');
     return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
   }
+  if (/workflow-bundle-|webpack/.test(url)) return 'workflow bundle (workflow code + @temporalio/workflow)';
   const path = url.replace(/^file:\/\//, '');
   if (path.startsWith(repoRoot)) return relative(repoRoot, path);
-  if (/workflow-bundle|webpack/.test(url)) return 'workflow bundle (workflow code + @temporalio/workflow)';
   return url.slice(0, 80);
 }
 

@@ -194,7 +194,7 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
   if (hold) {
     log('');
     log(`Hold: ${hold.k} renewals waiting for their link (worker cache: ${result.workerMaxCachedWorkflows} workflows by default)`);
-    log(`  started in ${(hold.startMs / 1000).toFixed(1)} s (${hold.startsPerSecond} /s, ${hold.startFailures} failed); all waiting (link email sent) after ${hold.allWaitingMs === undefined ? '-' : (hold.allWaitingMs / 1000).toFixed(1)} s`);
+    log(`  started in ${(hold.startMs / 1000).toFixed(1)} s (${hold.startsPerSecond} /s, ${hold.startFailures} failed, ${hold.window > 0 ? `at most ${hold.window} without their link at a time` : 'all at once'}); all waiting (link email sent) after ${hold.allWaitingMs === undefined ? '-' : (hold.allWaitingMs / 1000).toFixed(1)} s`);
     log(`  worker RSS before ${hold.worker.idleMiB ?? '-'} MiB, while waiting ${hold.worker.waitingMiB ?? '-'} MiB; peak while starting ${hold.worker.peakDuringStart.hwmMiB ?? hold.worker.peakDuringStart.polledPeakMiB} MiB; after the sample ${hold.worker.afterSampleMiB ?? '-'} MiB`);
     log(`  Temporal counts ${hold.waitingCountedByTemporal} running renewals waiting for their link`);
     log(`  sample: ${hold.sample.completed}/${hold.sample.size} completed (openLink p50 ${ms(hold.sample.openLink?.p50)} ms max ${ms(hold.sample.openLink?.max)} ms; submitPassword p50 ${ms(hold.sample.submitPassword?.p50)} ms max ${ms(hold.sample.submitPassword?.max)} ms)`);
