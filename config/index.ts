@@ -44,6 +44,8 @@ const EnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('renouvellements'),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_PORT: port(7233),
+  /** Workflows kept in the worker's memory between tasks; the others are replayed when they wake. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(200),
 
   MONGODB_URI: z.string().optional(),
   FERRETDB_PORT: port(27017),
@@ -141,6 +143,7 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       renewalIdSecret: secret('RENEWAL_ID_SECRET', e.RENEWAL_ID_SECRET, 32),
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
     mongo: {
       uri: e.MONGODB_URI ?? `mongodb://127.0.0.1:${e.FERRETDB_PORT}/`,

@@ -24,5 +24,8 @@ export function createRenewalWorker({ config, connection, activities, workflowBu
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createActivities(activities),
     dataConverter: createDataConverter(config.payloadCodec),
+    // A renewal mostly waits (up to an hour for its link): keeping every waiting one in memory
+    // costs far more than replaying its short history when it wakes.
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
 }
