@@ -89,7 +89,8 @@ export interface MachineState {
 function busiestProcesses(): { cpuLine?: string; busiest: string[] } {
   try {
     const out = execFileSync('top', ['-b', '-n', '2', '-d', '1', '-o', '%CPU', '-c', '-w', '160'], { encoding: 'utf8', timeout: 10_000 });
-    const second = out.slice(out.lastIndexOf('top -')).split('\n');
+    // The second sample (the first counts since boot); its header starts a line with "top - hh:mm:ss".
+    const second = (out.split(/^(?=top - \d)/m).at(-1) ?? '').split('\n');
     const header = second.findIndex((line) => /^\s*PID\s/.test(line));
     return {
       cpuLine: second.find((line) => line.startsWith('%Cpu'))?.trim(),
