@@ -127,17 +127,8 @@ export type RenewalTarget = { workflowId: string } | { numic: string };
 
 export type OperatorStatus =
   | { status: 'not-found'; workflowId: string }
-  | ({
+  | (RenewalListItem & {
       status: 'found';
-      workflowId: string;
-      runId: string;
-      execution: WorkflowExecutionStatusName;
-      startTime: Date;
-      closeTime?: Date;
-      kind?: RenewalKind;
-      stage?: RenewalStage;
-      stageSince?: Date;
-      deadline?: Date;
       summary?: string;
       /** The workflow's own answer to the `status` query; absent when no worker answered in time. */
       live?: RenewalStatus;
