@@ -17,7 +17,7 @@ export const resultsDir = join(benchRoot, 'results');
  * The environment of every child process, and of loadConfig here. Load the configuration only
  * after wiping the data folder: outside production, secrets (payload key...) are generated there.
  */
-export function benchEnvironment(options: Pick<BenchOptions, 'portBase' | 'logLevel'>, outer: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function benchEnvironment(options: Pick<BenchOptions, 'portBase' | 'logLevel' | 'workerCache'>, outer: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const port = (suffix: number) => String(options.portBase + suffix);
   // Nothing of the invoking shell's configuration (a MONGODB_URI, a TEMPORAL_ADDRESS...) reaches the bench stack.
   const inherited = Object.fromEntries(Object.entries(outer).filter(([name]) => !CONFIG_VARIABLES.includes(name)));
@@ -41,5 +41,6 @@ export function benchEnvironment(options: Pick<BenchOptions, 'portBase' | 'logLe
     RATE_LIMIT_PER_IP: '1000000000',
     RATE_LIMIT_PER_ACCOUNT: '1000',
   };
+  if (options.workerCache !== undefined) settings.WORKER_MAX_CACHED_WORKFLOWS = String(options.workerCache);
   return { ...inherited, ...settings };
 }

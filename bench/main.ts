@@ -8,7 +8,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { connectRegistry, type Registry } from '../adapters/registry.js';
 import { connectTemporal, type TemporalClient } from '../client/connect.js';
@@ -44,12 +43,6 @@ try {
 if (options.help) {
   console.log(USAGE);
   process.exit(0);
-}
-
-/** What the SDK picks when maxCachedWorkflows is not set (reuseV8Context): a share of the heap limit. */
-function defaultMaxCachedWorkflows(): number {
-  const heapMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20;
-  return Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
 }
 
 const env = benchEnvironment(options, process.env);
@@ -97,7 +90,7 @@ const result: BenchResult = {
   options: { ...options, skip: [...options.skip] },
   machine: machine(),
   machineBefore: machineState(),
-  workerMaxCachedWorkflows: defaultMaxCachedWorkflows(),
+  workerMaxCachedWorkflows: -1, // set from the configuration once loaded
   targets: [],
 };
 
@@ -113,6 +106,7 @@ async function main(): Promise<number> {
   wipeDataDir(stackDataDir);
   // After the wipe: the secrets (payload key, renewal ID secret...) are generated now, once, for all processes.
   const config = loadConfig(env);
+  result.workerMaxCachedWorkflows = config.temporal.maxCachedWorkflows;
   const started = performance.now();
   const bench: BenchStack = await startBenchStack(
     stack,

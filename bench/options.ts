@@ -24,6 +24,8 @@ export interface BenchOptions {
   /** Ports are <base> + the usual last four digits (7233, 8233, 7017, 1025, 8025, 3000...). */
   portBase: number;
   logLevel: string;
+  /** WORKER_MAX_CACHED_WORKFLOWS of the bench's worker; the configuration's default when undefined. */
+  workerCache: number | undefined;
   /** Run the worker, web and baseline worker under `node --cpu-prof` and summarise the profiles. */
   cpuProf: boolean;
   /** Extra dynamic config values for the bench's Temporal dev server (experiments), KEY=JSON_VALUE. */
@@ -50,6 +52,7 @@ export const USAGE = `npm run bench -- [options]
   --port-base <port>       the bench stack's ports are this + 7233, 8233, 7017, 1025, 8025, 3000, 8888
                            (default 30000: Temporal on 37233, web on 33000...)
   --log-level <level>      LOG_LEVEL of the worker and web processes (default info, as npm start)
+  --worker-cache <n>       WORKER_MAX_CACHED_WORKFLOWS of the worker (default: the configuration's)
   --cpu-prof               run worker, web and baseline worker under node --cpu-prof; the table then
                            says where their JavaScript time went in each phase (profiles are kept in
                            .data/bench/stack/profiles/, for Chrome DevTools)
@@ -88,6 +91,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'hold-window': { type: 'string' },
       'port-base': { type: 'string' },
       'log-level': { type: 'string' },
+      'worker-cache': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'server-config': { type: 'string', multiple: true },
       skip: { type: 'string', multiple: true },
@@ -112,6 +116,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     holdWindow: count('hold-window', values['hold-window'], 200, 0),
     portBase: count('port-base', values['port-base'], 30_000, 1_024),
     logLevel: values['log-level'] ?? 'info',
+    workerCache: values['worker-cache'] === undefined ? undefined : count('worker-cache', values['worker-cache'], 0, 0),
     cpuProf: values['cpu-prof'] ?? false,
     serverConfig: values['server-config'] ?? [],
     skip,

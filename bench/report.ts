@@ -48,7 +48,7 @@ export interface BenchResult {
   machineBefore: MachineState;
   machineAfter?: MachineState;
   stackStartMs?: number;
-  /** The SDK's default cache size in the worker (no maxCachedWorkflows set): depends on the heap limit. */
+  /** The worker's workflow cache (WORKER_MAX_CACHED_WORKFLOWS; 0: no cache). */
   workerMaxCachedWorkflows: number;
   baseline?: PhaseResult;
   e2e?: PhaseResult;
@@ -193,7 +193,7 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
   }
   if (hold) {
     log('');
-    log(`Hold: ${hold.k} renewals waiting for their link (worker cache: ${result.workerMaxCachedWorkflows} workflows by default)`);
+    log(`Hold: ${hold.k} renewals waiting for their link (worker cache: ${result.workerMaxCachedWorkflows} workflows)`);
     log(`  started in ${(hold.startMs / 1000).toFixed(1)} s (${hold.startsPerSecond} /s, ${hold.startFailures} failed, ${hold.window > 0 ? `at most ${hold.window} without their link at a time` : 'all at once'}); all waiting (link email sent) after ${hold.allWaitingMs === undefined ? '-' : (hold.allWaitingMs / 1000).toFixed(1)} s`);
     log(`  worker RSS before ${hold.worker.idleMiB ?? '-'} MiB, while waiting ${hold.worker.waitingMiB ?? '-'} MiB; peak while starting ${hold.worker.peakDuringStart.hwmMiB ?? hold.worker.peakDuringStart.polledPeakMiB} MiB; after the sample ${hold.worker.afterSampleMiB ?? '-'} MiB`);
     log(`  Temporal counts ${hold.waitingCountedByTemporal} running renewals waiting for their link`);
