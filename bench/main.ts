@@ -24,7 +24,7 @@ import { runEndToEnd } from './end-to-end.js';
 import { benchEnvironment, resultsDir, stackDataDir } from './environment.js';
 import { runHold, waitNoRenewalRunning } from './hold.js';
 import { Mailpit } from './mailpit.js';
-import { USAGE, UsageError, parseOptions, type BenchOptions } from './options.js';
+import { USAGE, parseOptions, type BenchOptions } from './options.js';
 import { Phase } from './phase.js';
 import { compare, evaluateTargets, printReport, writeResults, type BenchResult } from './report.js';
 import { monotonicUs, summariseProfiles, type Window } from './profile.js';
@@ -51,6 +51,15 @@ const aborter = new AbortController();
 const signal = aborter.signal;
 const closers: (() => Promise<unknown>)[] = [];
 let exiting: Promise<void> | undefined;
+
+const result: BenchResult = {
+  startedAt: new Date().toISOString(),
+  options: { ...options, skip: [...options.skip] },
+  machine: machine(),
+  machineBefore: machineState(),
+  workerMaxCachedWorkflows: -1, // set from the configuration once loaded
+  targets: [],
+};
 
 async function cleanUp(): Promise<void> {
   await Promise.allSettled(closers.map((close) => close()));
@@ -84,15 +93,6 @@ for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     exiting = finish(130);
   });
 }
-
-const result: BenchResult = {
-  startedAt: new Date().toISOString(),
-  options: { ...options, skip: [...options.skip] },
-  machine: machine(),
-  machineBefore: machineState(),
-  workerMaxCachedWorkflows: -1, // set from the configuration once loaded
-  targets: [],
-};
 
 /** Up to 20 indexes spread over 0..count-1: the runs whose histories are read. */
 const spread = (count: number, size = 20) =>
