@@ -91,19 +91,19 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
   const { client, renewals, mailpit, held, expiring, signal, say, progress } = h;
   progress.k = held.length;
   progress.started = 0;
+  const mailBefore = await mailpit.count();
+  const idleMiB = rssMiB(h.workerPid);
+  const rss = new RssSampler({ worker: h.workerPid }, 250);
+  const started = performance.now();
   const track = (sent?: number) => {
     progress.elapsedMs = Math.round(performance.now() - started);
     progress.workerRssMiB = rssMiB(h.workerPid);
     progress.workerPeakMiB = Math.max(progress.workerPeakMiB ?? 0, progress.workerRssMiB ?? 0);
     if (sent !== undefined) progress.linkEmailsSent = sent;
   };
-  const mailBefore = await mailpit.count();
-  const idleMiB = rssMiB(h.workerPid);
-  const rss = new RssSampler({ worker: h.workerPid }, 250);
 
   // 1. Start them all, `concurrency` calls in flight; paced (when `window` > 0) so that at most
   // `window` renewals are started and still without their link email.
-  const started = performance.now();
   let sent = 0;
   let failed = 0;
   let starting = true;
