@@ -6,7 +6,9 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -34,14 +36,19 @@ import {
 } from './definitions.js';
 import { describeStage } from './details.js';
 import { LinkLedger } from './link-ledger.js';
+import { PATCHES } from './patches.js';
 import { RenewalDeadline, RenewalKind, RenewalStage as RenewalStageKey, RenewalStageSince } from './search-attributes.js';
 
 // Side effects retry until they succeed: a crashed SMTP server or database delays a renewal,
 // never loses it. Every activity is idempotent or harmless to repeat (see activities/).
-const activities = proxyActivities<RenewalActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const activities = proxyActivities<RenewalActivities>({ startToCloseTimeout: '30 seconds', retry });
+
+// The account lookup, the password check and the assignment are short database reads and writes
+// that a citizen waits on: run in the worker holding the workflow task, they cost neither an
+// activity task round trip nor another workflow task. Emails and SMS stay activities: an outage
+// of their servers can last, and then they retry on the server's timers.
+const localActivities = proxyLocalActivities<RenewalActivities>({ startToCloseTimeout: '30 seconds', retry });
 
 export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResult> {
   const { policy } = input;
@@ -49,6 +56,8 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
   const renewalId = `${workflowId}/${runId}`;
   const ledger = new LinkLedger(policy.maxLinkEmailsPerHour);
   const pending: RenewalRequest[] = [];
+  // Runs started before the local activities keep their recorded activity tasks.
+  const checks = patched(PATCHES.localChecks) ? localActivities : activities;
 
   let stage: RenewalStage = 'looking-up';
   let stageVersion = 0;
@@ -154,7 +163,7 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
       const reason = deadReason(linkHash);
       if (reason) return { status: 'dead', reason };
       if (stage !== 'waiting-for-password' || !accountId) return { status: 'dead', reason: 'unknown' };
-      const valid = await activities.verifyPassword({ accountId, sealedPassword });
+      const valid = await checks.verifyPassword({ accountId, sealedPassword });
       if (!valid) {
         attemptsLeft--;
         if (attemptsLeft > 0) return { status: 'wrong-password', attemptsLeft };
@@ -162,7 +171,7 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
         return { status: 'dead', reason: 'locked' };
       }
       enter('assigning');
-      const { identifier } = await activities.assignNewIdentifier({ accountId, renewalId });
+      const { identifier } = await checks.assignNewIdentifier({ accountId, renewalId });
       identifierAssigned = true;
       return { status: 'completed', identifier };
     } finally {
@@ -188,7 +197,7 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
     await condition(() => pending.length > 0 || cancelled);
     if (cancelled) return finish('cancelled');
     const request = pending.shift()!;
-    const match = await activities.findAccount({ numic: input.numic, email: request.email });
+    const match = await checks.findAccount({ numic: input.numic, email: request.email });
     if (match) {
       accountId = match.accountId;
       accountEmail = normaliseEmail(request.email);

@@ -1,9 +1,11 @@
 /**
- * `npm run record-histories` (with `npm start` running): drives every path of the renewal
- * workflow on the running dev server with a real worker, and writes each run's history, payloads
- * decoded, into test/histories/<path>.json for the replay test. Demo accounts only.
+ * `npm run record-histories -- <folder>` (with `npm start` running): drives every path of the
+ * renewal workflow on the running dev server with a real worker, and writes each run's history,
+ * payloads decoded, into test/histories/<folder>/<path>.json for the replay test. Demo accounts
+ * only. One folder per version of the workflow code: the older ones prove that its patches still
+ * replay the runs started before them.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { NativeConnection } from '@temporalio/worker';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { decodedHistoryJson } from '../../codec/decode-history.js';
@@ -94,6 +96,14 @@ const scenarios: Record<string, { env?: Record<string, string>; run: Scenario }>
   },
 };
 
+const folder = process.argv[2];
+if (!folder || !/^[\w.-]+$/.test(folder)) {
+  console.error('Usage: npm run record-histories -- <folder>   (e.g. 3-my-change: test/histories/3-my-change/)');
+  process.exit(2);
+}
+const target = new URL(`./${folder}/`, import.meta.url);
+await mkdir(target, { recursive: true });
+
 quietTemporalRuntime();
 const config = loadConfig(process.env);
 const temporal = await connectTemporal(config);
@@ -106,7 +116,7 @@ try {
       const workflowId = await scenario.run(h);
       const { outcome } = await h.renewals.result(workflowId);
       const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
-      await writeFile(new URL(`./${name}.json`, import.meta.url), `${await decodedHistoryJson(history, codec)}\n`);
+      await writeFile(new URL(`${name}.json`, target), `${await decodedHistoryJson(history, codec)}\n`);
       console.log(`${name}: ${outcome}, ${history.events?.length} events`);
     } finally {
       await h.stop();

@@ -1,0 +1,8 @@
+/**
+ * The workflow's patches (`patched()`), one per change that recorded runs would not replay. When no
+ * run started before a patch remains, `deprecatePatch()` replaces it, then it goes.
+ */
+export const PATCHES = {
+  /** findAccount, verifyPassword and assignNewIdentifier became local activities. */
+  localChecks: 'local-lookup-and-password-checks',
+} as const;
