@@ -21,6 +21,10 @@ export function createSmtpMailer(smtp: Config['smtp']): Mailer {
     port: smtp.port,
     secure: smtp.secure,
     auth: smtp.auth,
+    // A few kept-open connections instead of a connect, greeting and (with TLS) handshake per
+    // email; a broken one is dropped and the activity's retry opens another.
+    pool: true,
+    maxConnections: 4,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
