@@ -5,26 +5,24 @@
  */
 import { join } from 'node:path';
 import { CONFIG_VARIABLES } from '../config/index.js';
-import { repoRoot } from '../stack/paths.js';
 import type { BenchOptions } from './options.js';
 
-/** Everything under .data/bench/ (ignored by git): the stack's folder is wiped at every run. */
-export const benchRoot = join(repoRoot, '.data', 'bench');
-export const stackDataDir = join(benchRoot, 'stack');
-export const resultsDir = join(benchRoot, 'results');
+/** Under the bench's folder (.data/bench/ by default, ignored by git): the stack's, wiped at every run. */
+export const stackDataDir = (dataDir: string) => join(dataDir, 'stack');
+export const resultsDir = (dataDir: string) => join(dataDir, 'results');
 
 /**
  * The environment of every child process, and of loadConfig here. Load the configuration only
  * after wiping the data folder: outside production, secrets (payload key...) are generated there.
  */
-export function benchEnvironment(options: Pick<BenchOptions, 'portBase' | 'logLevel' | 'workerCache'>, outer: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function benchEnvironment(options: Pick<BenchOptions, 'portBase' | 'logLevel' | 'workerCache' | 'dataDir'>, outer: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const port = (suffix: number) => String(options.portBase + suffix);
   // Nothing of the invoking shell's configuration (a MONGODB_URI, a TEMPORAL_ADDRESS...) reaches the bench stack.
   const inherited = Object.fromEntries(Object.entries(outer).filter(([name]) => !CONFIG_VARIABLES.includes(name)));
   const settings: Record<string, string> = {
     NODE_ENV: 'development',
     LOG_LEVEL: options.logLevel,
-    DATA_DIR: stackDataDir,
+    DATA_DIR: stackDataDir(options.dataDir),
     TEMPORAL_PORT: port(7233),
     TEMPORAL_UI_PORT: port(8233),
     TEMPORAL_ADDRESS: `127.0.0.1:${port(7233)}`,

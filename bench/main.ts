@@ -4,7 +4,8 @@
  *   2. end to end: N complete renewals through the real HTTP endpoints, C citizens at a time;
  *   3. hold: K renewals left waiting for their link, the worker's memory, a sample completed and
  *      a short-TTL sample expired;
- * prints a table, writes JSON under .data/bench/results/, and stops everything, also on Ctrl-C.
+ * prints a table, writes JSON under .data/bench/results/ (or --data-dir), and stops everything,
+ * also on Ctrl-C.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ if (options.help) {
 }
 
 const env = benchEnvironment(options, process.env);
-const stack = new Stack(stackDataDir);
+const stack = new Stack(stackDataDir(options.dataDir));
 const aborter = new AbortController();
 const signal = aborter.signal;
 const closers: (() => Promise<unknown>)[] = [];
@@ -77,7 +78,7 @@ async function finish(code: number): Promise<never> {
     if (options.cpuProf) result.profiles = summariseProfiles(profileDir, windows);
     result.machineAfter = machineState();
     printReport(result);
-    say(`results: ${writeResults(result, resultsDir)} (and latest.json beside it)`);
+    say(`results: ${writeResults(result, resultsDir(options.dataDir))} (and latest.json beside it)`);
   } catch (err) {
     console.error(`[bench] could not write the results: ${(err as Error).message}`);
   }
@@ -99,11 +100,11 @@ const spread = (count: number, size = 20) =>
   [...new Set(Array.from({ length: Math.min(size, count) }, (_, i) => Math.round((i * (count - 1)) / Math.max(1, Math.min(size, count) - 1))))];
 
 const windows: Record<string, Window[]> = {};
-const profileDir = join(stackDataDir, 'profiles');
+const profileDir = join(stackDataDir(options.dataDir), 'profiles');
 
 async function main(): Promise<number> {
   say(`N = ${options.n}, C = ${options.c}, K = ${options.k}; load average ${result.machineBefore.loadAverage.join(' ')}`);
-  wipeDataDir(stackDataDir);
+  wipeDataDir(stackDataDir(options.dataDir));
   // After the wipe: the secrets (payload key, renewal ID secret...) are generated now, once, for all processes.
   const config = loadConfig(env);
   result.workerMaxCachedWorkflows = config.temporal.maxCachedWorkflows;

@@ -1,5 +1,7 @@
 /** The benchmark's command line (node:util parseArgs): sizes, concurrency, ports, output. */
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { repoRoot } from '../stack/paths.js';
 
 export interface BenchOptions {
   /** End-to-end renewals (and baseline round trips). */
@@ -24,6 +26,8 @@ export interface BenchOptions {
   /** Ports are <base> + the usual last four digits (7233, 8233, 7017, 1025, 8025, 3000...). */
   portBase: number;
   logLevel: string;
+  /** The stack's folder (wiped at every run) and the results go under it; inside .data/. */
+  dataDir: string;
   /** WORKER_MAX_CACHED_WORKFLOWS of the bench's worker; the configuration's default when undefined. */
   workerCache: number | undefined;
   /** Run the worker, web and baseline worker under `node --cpu-prof` and summarise the profiles. */
@@ -51,6 +55,8 @@ export const USAGE = `npm run bench -- [options]
                            0 starts them all at once (a burst: see docs/performance.md)
   --port-base <port>       the bench stack's ports are this + 7233, 8233, 7017, 1025, 8025, 3000, 8888
                            (default 30000: Temporal on 37233, web on 33000...)
+  --data-dir <folder>      where the stack (wiped at every run) and the results go: a folder inside
+                           .data/ (default .data/bench)
   --log-level <level>      LOG_LEVEL of the worker and web processes (default info, as npm start)
   --worker-cache <n>       WORKER_MAX_CACHED_WORKFLOWS of the worker (default: the configuration's)
   --cpu-prof               run worker, web and baseline worker under node --cpu-prof; the table then
@@ -62,7 +68,8 @@ export const USAGE = `npm run bench -- [options]
   -h, --help
 
 Results: a table on stdout, JSON in .data/bench/results/ (latest.json and a timestamped copy).
-The stack runs from .data/bench/stack/, wiped at every run; its logs stay there afterwards.`;
+The stack runs from .data/bench/stack/, wiped at every run; its logs stay there afterwards.
+Exit code: 0 when every renewal went right (missed targets are reported, not failed), 1 otherwise.`;
 
 export class UsageError extends Error {}
 
@@ -71,6 +78,17 @@ function count(name: string, raw: string | undefined, fallback: number, min: num
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got "${raw}")`);
   return value;
+}
+
+/** The bench wipes part of this folder: it must be inside the repository's .data/. */
+function benchDataDir(raw: string | undefined): string {
+  const dataRoot = join(repoRoot, '.data');
+  const dir = resolve(repoRoot, raw ?? join(dataRoot, 'bench'));
+  const inside = relative(dataRoot, dir);
+  if (!inside || inside.startsWith('..') || resolve(dataRoot, inside) !== dir) {
+    throw new UsageError(`--data-dir must be a folder inside ${dataRoot}/ (part of it is wiped at every run)`);
+  }
+  return dir;
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -91,6 +109,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       'hold-window': { type: 'string' },
       'port-base': { type: 'string' },
       'log-level': { type: 'string' },
+      'data-dir': { type: 'string' },
       'worker-cache': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'server-config': { type: 'string', multiple: true },
@@ -116,6 +135,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     holdWindow: count('hold-window', values['hold-window'], 200, 0),
     portBase: count('port-base', values['port-base'], 30_000, 1_024),
     logLevel: values['log-level'] ?? 'info',
+    dataDir: benchDataDir(values['data-dir']),
     workerCache: values['worker-cache'] === undefined ? undefined : count('worker-cache', values['worker-cache'], 0, 0),
     cpuProf: values['cpu-prof'] ?? false,
     serverConfig: values['server-config'] ?? [],
