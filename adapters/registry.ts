@@ -2,6 +2,12 @@
  * The consular registry's accounts (mongoose). FerretDB v1 has neither transactions nor atomic
  * conditional updates under concurrency (findAndModify reads, then writes): what must happen once
  * is claimed by inserting a document whose _id names it, since a unique _id is atomic everywhere.
+ *
+ * FerretDB v1 on SQLite also hands SQLite no filter but `{ _id: value }` alone: any other filter
+ * decodes every document of the collection in Go (at 10 000 accounts, ~300 ms per lookup by NUMIC;
+ * by _id ~10 times less: SQLite still scans, its _id index unused, but nothing is decoded). So
+ * every lookup here is by _id: a NUMIC and an identifier each name a claim document that points
+ * to the account, and whose insert is also their uniqueness claim.
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import { normaliseEmail, normaliseNumic } from '../domain/account-keys.js';
@@ -35,6 +41,17 @@ interface AssignmentDocument {
   at: Date;
 }
 
+/**
+ * `{ _id: normalised NUMIC }` in account_numics, `{ _id: identifier }` in account_identifiers: the
+ * key's lookup and its uniqueness claim. An identifier's claim outlives the account's next
+ * identifier: an identifier once issued is never issued again.
+ */
+interface ClaimDocument {
+  _id: string;
+  accountId: string;
+  at: Date;
+}
+
 /** One per notification sent (key: renewal ID and channel). */
 interface NotificationDocument {
   _id: string;
@@ -64,6 +81,12 @@ const assignmentSchema = new Schema<AssignmentDocument>(
   { collection: 'identifier_assignments', versionKey: false },
 );
 
+const claimSchema = (collection: string) =>
+  new Schema<ClaimDocument>(
+    { _id: { type: String, required: true }, accountId: { type: String, required: true }, at: { type: Date, required: true } },
+    { collection, versionKey: false },
+  );
+
 const notificationSchema = new Schema<NotificationDocument>(
   { _id: { type: String, required: true }, accountId: { type: String, required: true }, at: { type: Date, required: true } },
   { collection: 'sent_notifications', versionKey: false },
@@ -89,8 +112,16 @@ export interface Registry {
 
 const DUPLICATE_KEY = 11000;
 /** MongoDB says 11000; FerretDB's SQLite backend sometimes passes SQLite's own words through. */
-const isDuplicateKey = (err: unknown) =>
-  (err as { code?: number }).code === DUPLICATE_KEY || /UNIQUE constraint failed/.test((err as Error)?.message ?? '');
+const isDuplicateKey = (err: unknown) => {
+  const { code, message, errmsg } = (err ?? {}) as { code?: number; message?: string; errmsg?: string };
+  return code === DUPLICATE_KEY || /UNIQUE constraint failed/.test(message ?? errmsg ?? '');
+};
+
+/**
+ * How long a claim may point to an account not inserted yet: a create in flight inserts it within
+ * milliseconds; older, the claim is a crashed create's and can be taken over.
+ */
+const CLAIM_GRACE_MS = 60_000;
 
 function toAccount(doc: (AccountDocument & { _id: unknown }) | null): Account | null {
   if (!doc) return null;
@@ -105,46 +136,153 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
   const accounts = connection.model('Account', accountSchema);
   const assignments = connection.model('IdentifierAssignment', assignmentSchema);
   const notifications = connection.model('SentNotification', notificationSchema);
+  const numics = connection.model('AccountNumic', claimSchema('account_numics'));
+  const identifiers = connection.model('AccountIdentifier', claimSchema('account_identifiers'));
+  type ClaimModel = typeof numics;
   const validId = (id: string) => mongoose.isValidObjectId(id);
+  const accountById = async (id: string) => (validId(id) ? accounts.findById(id).lean() : null);
 
-  /** Claims `identifier` for this renewal; undefined when another account or renewal holds it. */
+  /** The account a claim points to, if it is still the key's (a claim may be a crashed create's). */
+  async function claimedAccount(model: ClaimModel, key: string, matches: (doc: AccountDocument) => boolean) {
+    const claim = await model.findById(key).lean();
+    const doc = claim && (await accountById(claim.accountId));
+    return doc && matches(doc) ? doc : null;
+  }
+
+  /**
+   * Claims `key` for the account, or rejects with the duplicate-key error when another account
+   * holds it. A claim of no account older than the grace period is a crashed create's (accounts
+   * are never deleted here): it is taken over.
+   */
+  async function claim(model: ClaimModel, key: string, accountId: string) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await model.create({ _id: key, accountId, at: new Date() });
+        return;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const held = await model.findById(key).lean();
+        if (held?.accountId === accountId) return; // ours already: a retry
+        if (attempt === 3 || (held && !(await isStale(held)))) throw err;
+        // Checked, then deleted by _id alone: FerretDB deletes by _id after reading anyway, and
+        // pushes down no other filter.
+        if (held) await model.deleteOne({ _id: key });
+      }
+    }
+  }
+
+  const isStale = async (claim: ClaimDocument) =>
+    Date.now() - (claim.at?.getTime() ?? 0) >= CLAIM_GRACE_MS && !(await accountById(claim.accountId));
+
+  /** Undoes this account's claim of `key`, when it surely was not used. */
+  async function release(model: ClaimModel, key: string, accountId: string) {
+    if ((await model.findById(key).lean())?.accountId === accountId) await model.deleteOne({ _id: key });
+  }
+
+  async function create(account: NewAccount): Promise<Account> {
+    const doc = toDocument(account);
+    // The ID first, so that the claims point to the account before it exists.
+    const id = new mongoose.Types.ObjectId();
+    const accountId = id.toHexString();
+    await claim(numics, doc.numic, accountId);
+    try {
+      await claim(identifiers, doc.identifier, accountId);
+      return toAccount((await accounts.create({ _id: id, ...doc })).toObject())!;
+    } catch (err) {
+      // After any other error the account may exist: the claims stay (taken over later if not).
+      if (isDuplicateKey(err)) {
+        await Promise.all([release(numics, doc.numic, accountId), release(identifiers, doc.identifier, accountId)]);
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Claims a drawn identifier for this renewal; undefined when it was ever issued. The identifier
+   * first: once claimed it is this account's for good, so the renewal's claim cannot fail on it.
+   */
   async function claimIdentifier(accountId: string, renewalId: string, identifier: string) {
-    if (await accounts.exists({ identifier })) return undefined;
+    try {
+      await identifiers.create({ _id: identifier, accountId, at: new Date() });
+    } catch (err) {
+      if (isDuplicateKey(err)) return undefined;
+      throw err;
+    }
     try {
       return (await assignments.create({ _id: renewalId, accountId, identifier, at: new Date() })).toObject();
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      // Either this renewal was claimed meanwhile (use it) or the identifier was (draw again).
+      // A concurrent caller claimed this renewal first: its identifier wins, ours is never issued.
       return (await assignments.findById(renewalId).lean()) ?? undefined;
+    }
+  }
+
+  /**
+   * Writes the claims that accounts and assignments stored before claims existed lack (an older
+   * .data): one pass, idempotent; a duplicate means another process wrote that claim first.
+   */
+  async function backfillClaims() {
+    const keys = async (model: ClaimModel) => new Set((await model.find({}, { _id: 1 }).lean()).map((c) => c._id));
+    const [numicKeys, identifierKeys] = await Promise.all([keys(numics), keys(identifiers)]);
+    const at = new Date();
+    const missingNumics: ClaimDocument[] = [];
+    const missingIdentifiers: ClaimDocument[] = [];
+    const need = (keys: Set<string>, missing: ClaimDocument[], key: string, accountId: string) => {
+      if (keys.has(key)) return;
+      keys.add(key);
+      missing.push({ _id: key, accountId, at });
+    };
+    for await (const account of accounts.find({}, { numic: 1, identifier: 1 }).lean().cursor()) {
+      need(numicKeys, missingNumics, account.numic, String(account._id));
+      need(identifierKeys, missingIdentifiers, account.identifier, String(account._id));
+    }
+    // Identifiers that accounts had before their last renewal: issued, so never again.
+    for await (const assignment of assignments.find({}, { accountId: 1, identifier: 1 }).lean().cursor()) {
+      need(identifierKeys, missingIdentifiers, assignment.identifier, assignment.accountId);
+    }
+    await Promise.all([insertMissing(numics, missingNumics), insertMissing(identifiers, missingIdentifiers)]);
+  }
+
+  async function insertMissing(model: ClaimModel, docs: ClaimDocument[]) {
+    if (docs.length === 0) return;
+    try {
+      await model.insertMany(docs, { ordered: false, lean: true });
+    } catch (err) {
+      const errors = ([] as unknown[]).concat((err as { writeErrors?: unknown }).writeErrors ?? err);
+      if (!errors.every(isDuplicateKey)) throw err;
     }
   }
 
   return {
     async findByNumicAndEmail(numic, email) {
-      const doc = await accounts.findOne({ numic: normaliseNumic(numic) }).lean();
-      if (!doc || doc.emailNormalised !== normaliseEmail(email)) return null;
-      return toAccount(doc);
+      const normalised = normaliseNumic(numic);
+      const doc = await claimedAccount(numics, normalised, (doc) => doc.numic === normalised);
+      return doc && doc.emailNormalised === normaliseEmail(email) ? toAccount(doc) : null;
     },
     async findById(id) {
-      return validId(id) ? toAccount(await accounts.findById(id).lean()) : null;
+      return toAccount(await accountById(id));
     },
     async findByIdentifier(identifier) {
-      return toAccount(await accounts.findOne({ identifier }).lean());
+      // An identifier the account had before its last renewal still points to it: refused.
+      return toAccount(await claimedAccount(identifiers, identifier, (doc) => doc.identifier === identifier));
     },
     async assignIdentifier(accountId, renewalId, generate) {
       for (let attempt = 0; attempt < 5; attempt++) {
         const existing = await assignments.findById(renewalId).lean();
-        const claim = existing ?? (await claimIdentifier(accountId, renewalId, generate()));
-        if (!claim) continue; // the identifier drawn is taken: draw again
+        const assigned = existing ?? (await claimIdentifier(accountId, renewalId, generate()));
+        if (!assigned) continue; // the identifier drawn was claimed before: draw again
         try {
           // Idempotent: every caller for this renewal writes the same identifier.
-          const res = await accounts.updateOne({ _id: claim.accountId }, { $set: { identifier: claim.identifier } });
+          const res = await accounts.updateOne({ _id: assigned.accountId }, { $set: { identifier: assigned.identifier } });
           if (res.matchedCount === 0) throw new Error(`account ${accountId} not found`);
-          return claim.identifier;
+          return assigned.identifier;
         } catch (err) {
           if (!isDuplicateKey(err)) throw err;
-          // Taken by an account created since the claim: release the claim and draw again.
-          await assignments.deleteOne({ _id: renewalId, identifier: claim.identifier });
+          // Held by an account stored before claims and not backfilled yet: release both claims (the
+          // backfill then claims it for that account) and draw again.
+          const current = await assignments.findById(renewalId).lean();
+          if (current?.identifier === assigned.identifier) await assignments.deleteOne({ _id: renewalId });
+          await release(identifiers, assigned.identifier, assigned.accountId);
         }
       }
       throw new Error('could not find a free identifier after 5 attempts');
@@ -161,17 +299,19 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
         throw err;
       }
     },
-    async create(account) {
-      const doc = await accounts.create(toDocument(account));
-      return toAccount(doc.toObject())!;
-    },
+    create,
     async upsertByNumic(account) {
       const doc = toDocument(account);
-      const saved = await accounts.findOneAndUpdate({ numic: doc.numic }, { $set: doc }, { upsert: true, returnDocument: 'after' }).lean();
-      return toAccount(saved)!;
+      const held = await numics.findById(doc.numic).lean();
+      if (!held || !(await accountById(held.accountId))) return create(account); // it takes over a stale claim
+      // The new identifier is claimed for the account; the old one's claim stays (never issued again).
+      await claim(identifiers, doc.identifier, held.accountId);
+      return toAccount(await accounts.findByIdAndUpdate(held.accountId, { $set: doc }, { returnDocument: 'after' }).lean())!;
     },
     async ensureIndexes() {
-      await Promise.all([accounts.createIndexes(), assignments.createIndexes(), notifications.createIndexes()]);
+      // The unique indexes on accounts stay, as a second guard behind the claims.
+      await Promise.all([accounts, assignments, notifications, numics, identifiers].map((model) => model.createIndexes()));
+      await backfillClaims();
     },
     async close() {
       await connection.close();

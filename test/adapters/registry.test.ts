@@ -1,22 +1,78 @@
-/** The registry adapter against FerretDB: the atomic, idempotent identifier assignment. */
-import { randomInt } from 'node:crypto';
+/**
+ * The registry adapter against FerretDB: lookups that are _id reads (FerretDB v1 scans for any
+ * other filter), uniqueness claims, and the atomic, idempotent identifier assignment.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRegistry, type Registry } from '../../adapters/registry.js';
+import { connectRegistry, type Account, type NewAccount, type Registry } from '../../adapters/registry.js';
 import { cryptoIdentifier } from '../../activities/index.js';
 import { loadConfig } from '../../config/index.js';
 
+const config = loadConfig(process.env);
+// A database of its own: another file's ensureIndexes would backfill what these tests leave unclaimed.
+const database = `registry_tests_${randomBytes(4).toString('hex')}`;
 let registry: Registry;
+/** Straight to the database, as an older version or a crash left it. */
+let db: mongoose.mongo.Db;
+let direct: mongoose.Connection;
 
 beforeAll(async () => {
-  const config = loadConfig(process.env);
-  registry = await connectRegistry(config.mongo.uri, config.mongo.database);
+  registry = await connectRegistry(config.mongo.uri, database);
   await registry.ensureIndexes();
+  direct = await mongoose
+    .createConnection(config.mongo.uri, { dbName: database, serverSelectionTimeoutMS: 10_000 })
+    .asPromise();
+  db = direct.db!;
 });
-afterAll(() => registry?.close());
+afterAll(async () => {
+  await direct?.dropDatabase();
+  await direct?.close();
+  await registry?.close();
+});
 
-const newAccount = () => {
-  const numic = String(randomInt(1e9, 1e10));
-  return registry.create({ numic, email: `Registre.${numic}@Example.org`, phone: '+33600000000', identifier: cryptoIdentifier(), passwordHash: 'x' });
+interface Claim {
+  _id: string;
+  accountId: string;
+  at?: Date;
+}
+const claims = (name: 'account_numics' | 'account_identifiers') => db.collection<Claim>(name);
+
+const freshNumic = () => String(randomInt(1e9, 1e10));
+const newAccount = (overrides: Partial<NewAccount> = {}) => {
+  const numic = overrides.numic ?? freshNumic();
+  const email = `Registre.${numic}@Example.org`;
+  return registry.create({ numic, email, phone: '+33600000000', identifier: cryptoIdentifier(), passwordHash: 'x', ...overrides });
+};
+const duplicateKey = { code: 11000 };
+/** An account as an earlier version stored it: no claims. */
+const storedBeforeClaims = (numic: string, identifier: string) => ({
+  numic,
+  email: 'Ancien.Compte@Example.org',
+  emailNormalised: 'ancien.compte@example.org',
+  phone: '+33600000000',
+  identifier,
+  passwordHash: 'x',
+});
+
+/** The collection and filter of every query the registry sends while `run` runs. */
+async function queriesOf(run: () => Promise<void>) {
+  const queries: { collection: string; filter: Record<string, unknown> }[] = [];
+  mongoose.set('debug', (collection: string, _method: string, filter: Record<string, unknown>) => {
+    queries.push({ collection, filter });
+  });
+  try {
+    await run();
+  } finally {
+    mongoose.set('debug', false);
+  }
+  return queries;
+}
+
+const lookUpBoth = async (byNumic: Account, byIdentifier: Account) => {
+  const dashed = `${byNumic.numic.slice(0, 5)}-${byNumic.numic.slice(5)}`;
+  expect((await registry.findByNumicAndEmail(dashed, byNumic.email))?.id).toBe(byNumic.id);
+  expect((await registry.findByIdentifier(byIdentifier.identifier))?.id).toBe(byIdentifier.id);
 };
 
 describe('registry', () => {
@@ -24,6 +80,91 @@ describe('registry', () => {
     const account = await newAccount();
     expect((await registry.findByNumicAndEmail(account.numic, `  ${account.email.toLowerCase()} `))?.id).toBe(account.id);
     expect(await registry.findByNumicAndEmail(account.numic, 'autre@example.org')).toBeNull();
+    expect(await registry.findByNumicAndEmail(freshNumic(), account.email)).toBeNull();
+  });
+
+  it('finds an account by identifier, and nothing for an identifier never issued', async () => {
+    const [account, other] = [await newAccount(), await newAccount()];
+    expect(await registry.findByIdentifier(account.identifier)).toEqual(account);
+    expect((await registry.findByIdentifier(other.identifier))?.id).toBe(other.id);
+    expect(await registry.findByIdentifier(cryptoIdentifier())).toBeNull();
+  });
+
+  it('looks accounts up by NUMIC and by identifier with filters on _id alone', async () => {
+    const [account, other] = [await newAccount(), await newAccount()];
+    const queries = await queriesOf(() => lookUpBoth(account, other));
+    expect(queries.map((q) => q.collection)).toEqual(['account_numics', 'accounts', 'account_identifiers', 'accounts']);
+    for (const { filter } of queries) expect(Object.keys(filter)).toEqual(['_id']);
+  });
+
+  it.skipIf(!config.mongo.embedded)('sends lookups that FerretDB pushes down to SQLite, unlike a lookup by the numic field', async () => {
+    const [account, other] = [await newAccount(), await newAccount()];
+    const queries = await queriesOf(() => lookUpBoth(account, other));
+    const pushdown = async (find: string, filter: object) => (await db.command({ explain: { find, filter } })).filterPushdown;
+    for (const { collection, filter } of queries) expect(await pushdown(collection, filter)).toBe(true);
+    // The query this replaced: every account decoded in Go.
+    expect(await pushdown('accounts', { numic: account.numic })).toBe(false);
+  });
+
+  it('refuses a second account with the same NUMIC or identifier, and the refused create leaves no claim', async () => {
+    const account = await newAccount();
+    await expect(newAccount({ numic: `${account.numic.slice(0, 3)} ${account.numic.slice(3)}` })).rejects.toMatchObject(duplicateKey);
+    const numic = freshNumic();
+    await expect(newAccount({ numic, identifier: account.identifier })).rejects.toMatchObject(duplicateKey);
+    const created = await newAccount({ numic });
+    expect((await registry.findByNumicAndEmail(numic, created.email))?.id).toBe(created.id);
+    expect((await registry.findByNumicAndEmail(account.numic, account.email))?.id).toBe(account.id);
+    expect((await registry.findByIdentifier(account.identifier))?.id).toBe(account.id);
+  });
+
+  it('takes over the claims of a create that stopped before inserting its account, not those of one in flight', async () => {
+    const nobody = new mongoose.Types.ObjectId().toHexString();
+    const [numic, identifier, longAgo] = [freshNumic(), cryptoIdentifier(), new Date(Date.now() - 3_600_000)];
+    await claims('account_numics').insertOne({ _id: numic, accountId: nobody, at: longAgo });
+    await claims('account_identifiers').insertOne({ _id: identifier, accountId: nobody });
+    expect(await registry.findByIdentifier(identifier)).toBeNull();
+    const account = await newAccount({ numic, identifier });
+    expect((await registry.findByNumicAndEmail(numic, account.email))?.id).toBe(account.id);
+    expect((await registry.findByIdentifier(identifier))?.id).toBe(account.id);
+
+    const inFlight = freshNumic();
+    await claims('account_numics').insertOne({ _id: inFlight, accountId: nobody, at: new Date() });
+    await expect(newAccount({ numic: inFlight })).rejects.toMatchObject(duplicateKey);
+  });
+
+  it('backfills, idempotently, the claims of accounts and assignments stored before claims existed', async () => {
+    const [numic, identifier, former] = [freshNumic(), cryptoIdentifier(), cryptoIdentifier()];
+    const { insertedId } = await db.collection('accounts').insertOne(storedBeforeClaims(numic, identifier));
+    const accountId = insertedId.toHexString();
+    await db
+      .collection<Claim & { identifier: string }>('identifier_assignments')
+      .insertOne({ _id: `renouvellement-e/${numic}`, accountId, identifier: former, at: new Date() });
+    expect(await registry.findByNumicAndEmail(numic, 'ancien.compte@example.org')).toBeNull();
+
+    await registry.ensureIndexes();
+    await registry.ensureIndexes();
+    expect((await registry.findByNumicAndEmail(numic, 'ancien.compte@example.org'))?.id).toBe(accountId);
+    expect((await registry.findByIdentifier(identifier))?.id).toBe(accountId);
+    expect(await registry.findByIdentifier(former)).toBeNull();
+    await expect(newAccount({ numic })).rejects.toMatchObject(duplicateKey);
+    // Both identifiers were issued: never again.
+    const other = await newAccount();
+    const draws = [former, identifier, cryptoIdentifier()];
+    const assigned = await registry.assignIdentifier(other.id, `renouvellement-f/${numic}`, () => draws.shift()!);
+    expect([former, identifier]).not.toContain(assigned);
+    expect(draws).toHaveLength(0);
+  });
+
+  it('draws again when the identifier drawn is the one of an account not backfilled yet, and lets the backfill claim it', async () => {
+    const [numic, identifier] = [freshNumic(), cryptoIdentifier()];
+    const { insertedId } = await db.collection('accounts').insertOne(storedBeforeClaims(numic, identifier));
+    const account = await newAccount();
+    const draws = [identifier, cryptoIdentifier()];
+    const assigned = await registry.assignIdentifier(account.id, `renouvellement-h/${numic}`, () => draws.shift()!);
+    expect(assigned).not.toBe(identifier);
+    expect(draws).toHaveLength(0);
+    await registry.ensureIndexes();
+    expect((await registry.findByIdentifier(identifier))?.id).toBe(insertedId.toHexString());
   });
 
   it('assigns one identifier per renewal, however often the assignment is retried', async () => {
@@ -35,17 +176,58 @@ describe('registry', () => {
     expect(second).toBe(first);
     expect((await registry.findById(account.id))?.identifier).toBe(first);
     expect(await registry.findByIdentifier(account.identifier)).toBeNull();
+    expect((await registry.findByIdentifier(first))?.id).toBe(account.id);
     const next = await registry.assignIdentifier(account.id, 'renouvellement-a/run-2', cryptoIdentifier);
     expect(next).not.toBe(first);
+    expect(await registry.findByIdentifier(first)).toBeNull();
   });
 
-  it('draws again when the identifier drawn is already taken (unique index)', async () => {
+  it('gives concurrent callers for one renewal the same identifier; the others drawn are never valid', async () => {
+    const account = await newAccount();
+    const drawn: string[] = [];
+    const draw = () => {
+      drawn.push(cryptoIdentifier());
+      return drawn.at(-1)!;
+    };
+    const renewalId = `renouvellement-g/${account.numic}`;
+    const assigned = await Promise.all(Array.from({ length: 6 }, () => registry.assignIdentifier(account.id, renewalId, draw)));
+    expect(new Set(assigned).size).toBe(1);
+    expect((await registry.findById(account.id))?.identifier).toBe(assigned[0]);
+    for (const identifier of drawn) {
+      expect((await registry.findByIdentifier(identifier))?.id).toBe(identifier === assigned[0] ? account.id : undefined);
+    }
+  });
+
+  it('draws again when the identifier drawn is already taken', async () => {
     const [taken, account] = [await newAccount(), await newAccount()];
     const draws = [taken.identifier, cryptoIdentifier()];
     const assigned = await registry.assignIdentifier(account.id, 'renouvellement-b/run-1', () => draws.shift()!);
     expect(assigned).not.toBe(taken.identifier);
     expect(draws).toHaveLength(0);
     expect((await registry.findById(taken.id))?.identifier).toBe(taken.identifier);
+  });
+
+  it('never issues an identifier again, not even one its account has since replaced', async () => {
+    const [former, account] = [await newAccount(), await newAccount()];
+    await registry.assignIdentifier(former.id, `renouvellement-c/${former.numic}`, cryptoIdentifier);
+    const draws = [former.identifier, cryptoIdentifier()];
+    const assigned = await registry.assignIdentifier(account.id, `renouvellement-c/${account.numic}`, () => draws.shift()!);
+    expect(assigned).not.toBe(former.identifier);
+    expect(draws).toHaveLength(0);
+    await expect(newAccount({ identifier: former.identifier })).rejects.toMatchObject(duplicateKey);
+    await expect(registry.upsertByNumic({ ...account, identifier: former.identifier })).rejects.toMatchObject(duplicateKey);
+    expect(await registry.findByIdentifier(former.identifier)).toBeNull();
+  });
+
+  it('upserts by NUMIC: creates, then resets the same account with a new identifier', async () => {
+    const numic = freshNumic();
+    const fields = { numic, email: `Demo.${numic}@Example.org`, phone: '+33600000000', passwordHash: 'x' };
+    const created = await registry.upsertByNumic({ ...fields, identifier: cryptoIdentifier() });
+    const reset = await registry.upsertByNumic({ ...fields, identifier: cryptoIdentifier(), passwordHash: 'y' });
+    expect(reset).toMatchObject({ id: created.id, passwordHash: 'y' });
+    expect(await registry.findByIdentifier(created.identifier)).toBeNull();
+    expect((await registry.findByIdentifier(reset.identifier))?.id).toBe(created.id);
+    expect((await registry.findByNumicAndEmail(numic, fields.email))?.passwordHash).toBe('y');
   });
 
   it('records a notification once', async () => {
