@@ -1,0 +1,72 @@
+/**
+ * `npm run bench` end to end at a tiny size: it starts its own stack, drives renewals through the
+ * web and the baseline through the client, holds a few renewals, and reports every figure the
+ * README's Performance section quotes. The figures themselves are not checked (this is not a
+ * timed test): only that each is measured and that the run's own correctness checks pass.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../stack/paths.js';
+
+const N = 4;
+const K = 6;
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/main.ts', ...args], { cwd: repoRoot, env: process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run bench', () => {
+  it('measures the baseline, the renewals end to end and the hold, and writes them as JSON', async () => {
+    const dataDir = join(process.env.DATA_DIR!, 'bench');
+    const portBase = process.env.TEST_BENCH_PORT_BASE ?? '40000';
+    const { code, stdout, stderr } = await runBench([
+      ...['--n', String(N), '--c', '2', '--k', String(K), '--sample', '2', '--expiry-sample', '2', '--expiry-ttl', '2'],
+      ...['--warmup', '1', '--rounds', '2', '--port-base', portBase, '--data-dir', dataDir, '--log-level', 'warn'],
+    ]);
+    expect({ code, tail: `${stdout}\n${stderr}`.slice(-3000) }).toMatchObject({ code: 0 });
+
+    const result = JSON.parse(readFileSync(join(dataDir, 'results', 'latest.json'), 'utf8'));
+    expect(result.error).toBeUndefined();
+    expect(result.baseline).toMatchObject({ count: N, completed: N, failureCount: 0 });
+    expect(result.e2e).toMatchObject({ count: N, completed: N, failureCount: 0 });
+    expect(result.baseline.perSecond).toBeGreaterThan(0);
+    expect(result.e2e.perSecond).toBeGreaterThan(0);
+    for (const step of ['request POST', 'link GET', 'password POST']) {
+      expect(result.e2e.steps[step]).toMatchObject({ count: N, p50: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number) });
+      expect(result.comparison.p99DiffMs[step]).toEqual(expect.any(Number));
+    }
+    expect(result.comparison.throughputRatio).toBeGreaterThan(0);
+    expect(result.e2e.rss.worker.hwmMiB ?? result.e2e.rss.worker.polledPeakMiB).toBeGreaterThan(0);
+    expect(result.e2e.rss.web.hwmMiB ?? result.e2e.rss.web.polledPeakMiB).toBeGreaterThan(0);
+
+    expect(result.hold).toMatchObject({ k: K, startFailures: 0, sample: { size: 2, completed: 2 }, expiry: { size: 2, expired: 2, deadLinkPages: 2 } });
+    expect(result.hold.startMs).toBeGreaterThan(0);
+    expect(result.hold.worker.waitingMiB).toBeGreaterThan(0);
+    expect(result.targets.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(['throughput', 'request POST p99', 'link GET p99', 'password POST p99', `worker RSS, ${K} waiting`, 'waiting renewals still work']),
+    );
+    expect(result.targets.find((t: { name: string }) => t.name === 'waiting renewals still work').met).toBe(true);
+
+    // The table a reader sees.
+    expect(stdout).toMatch(/Baseline: 4\/4 \(start \+ 2 updates\)/);
+    expect(stdout).toMatch(/End to end: 4\/4 renewals/);
+    expect(stdout).toMatch(/Hold: 6 renewals waiting for their link/);
+    expect(stdout).toMatch(/Targets/);
+  }, 300_000);
+
+  it('refuses a data folder outside .data/, before starting anything', async () => {
+    const { code, stderr } = await runBench(['--data-dir', '/tmp']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--data-dir must be a folder inside .*\.data\//);
+  });
+});
