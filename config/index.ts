@@ -46,6 +46,8 @@ const EnvSchema = z.object({
   TEMPORAL_PORT: port(7233),
   /** Workflows kept in the worker's memory between tasks; the others are replayed when they wake. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(200),
+  /** A workflow bundle built beforehand (npm run build:workflows); unset, the worker bundles at start. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1, 'a path to the bundle npm run build:workflows wrote (unset it to bundle at start)').optional(),
 
   MONGODB_URI: z.string().optional(),
   FERRETDB_PORT: port(27017),
@@ -144,6 +146,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      /** Absolute; the worker refuses it when missing or stale (worker/workflow-bundle.ts). */
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH === undefined ? undefined : resolve(e.WORKFLOW_BUNDLE_PATH),
     },
     mongo: {
       uri: e.MONGODB_URI ?? `mongodb://127.0.0.1:${e.FERRETDB_PORT}/`,

@@ -1,16 +1,19 @@
-import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/index.js';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import { createDataConverter } from '../codec/data-converter.js';
+import { workflowsPath } from './workflow-bundle.js';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export { workflowsPath };
 
 export interface RenewalWorkerOptions {
   config: Pick<Config, 'temporal' | 'payloadCodec'>;
   connection: NativeConnection;
   activities: ActivityDependencies;
-  /** Tests pass a prebuilt bundle to avoid rebundling per file. */
+  /**
+   * A bundle built beforehand (worker/workflow-bundle.ts; tests pass one to avoid rebundling per
+   * file). Without it the worker bundles workflows/ itself at start, with webpack, in this process.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
 }

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config/index.js';
 
@@ -25,6 +25,16 @@ describe('configuration', () => {
   it('follows TEMPORAL_PORT for the embedded server unless TEMPORAL_ADDRESS says otherwise', () => {
     expect(loadConfig({ ...scratch(), TEMPORAL_PORT: '27233' }).temporal.address).toBe('127.0.0.1:27233');
     expect(loadConfig({ ...scratch(), TEMPORAL_ADDRESS: 'temporal:7233' }).temporal.address).toBe('temporal:7233');
+  });
+
+  it('takes a prebuilt workflow bundle only when WORKFLOW_BUNDLE_PATH names one', () => {
+    expect(loadConfig(scratch()).temporal.workflowBundlePath).toBeUndefined();
+    expect(loadConfig({ ...scratch(), WORKFLOW_BUNDLE_PATH: '/app/dist/workflow-bundle.js' }).temporal.workflowBundlePath).toBe(
+      '/app/dist/workflow-bundle.js',
+    );
+    expect(loadConfig({ ...scratch(), WORKFLOW_BUNDLE_PATH: 'dist/b.js' }).temporal.workflowBundlePath).toBe(resolve('dist/b.js'));
+    // Set but empty is a mistake, not "bundle at start".
+    expect(() => loadConfig({ ...scratch(), WORKFLOW_BUNDLE_PATH: '' })).toThrow(/WORKFLOW_BUNDLE_PATH/);
   });
 
   it('names every bad variable', () => {
