@@ -1,7 +1,8 @@
 /**
  * The bench's own stack, started with the project's stack module: Temporal dev server, FerretDB
- * and Mailpit, then the renewal worker, the web server and the baseline worker as child processes
- * (the real processes are measured). Stopped by `stop()` whatever happens.
+ * and Mailpit (while the workflow bundle is built, as `npm start` does), then the renewal worker on
+ * that bundle, the web server and the baseline worker as child processes (the real processes are
+ * measured). Stopped by `stop()` whatever happens.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto'; // CommonJS: a default import works under plain Node ESM
 import type { Config } from '../config/index.js';
-import { web, worker } from '../stack/apps.js';
+import { buildWorkflows, web, worker, workflowBundleFile } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import type { ManagedProcess } from '../stack/process.js';
@@ -88,10 +89,11 @@ export async function startBenchStack(
   stack.onUnexpectedExit((err) => reject(err));
 
   const servers = embeddedServers(config).map((spec) => withServerConfig(keepAllMail(spec), options.serverConfig));
-  const apps = [worker(env), baselineWorker(env), web(config, env)].map((spec) => withCpuProfile(spec, options.profileDir));
+  const bundle = workflowBundleFile(config.dataDir);
+  const apps = [worker(env, bundle), baselineWorker(env), web(config, env)].map((spec) => withCpuProfile(spec, options.profileDir));
   try {
-    say(`starting ${servers.map((s) => s.name).join(', ')}...`);
-    await stack.start(servers);
+    say(`starting ${servers.map((s) => s.name).join(', ')} and building the workflow bundle...`);
+    await Promise.all([stack.start(servers), stack.run(buildWorkflows(bundle, env))]);
     say(`starting ${apps.map((s) => s.name).join(', ')}...`);
     await stack.start(apps);
   } catch (err) {

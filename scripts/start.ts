@@ -1,11 +1,12 @@
 /**
- * `npm start`: the embedded servers (Temporal dev server, FerretDB, Mailpit), then the worker, the
- * codec server and the web server, until Ctrl-C (or SIGTERM) stops them all. A child that dies stops
- * everything, with its log tail and a non-zero exit.
+ * `npm start`: the embedded servers (Temporal dev server, FerretDB, Mailpit) while the workflow
+ * bundle is built afresh, then the worker (on that bundle), the codec server and the web server,
+ * until Ctrl-C (or SIGTERM) stops them all. A child that dies stops everything, with its log tail
+ * and a non-zero exit.
  */
 import { relative } from 'node:path';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { codecServer, hasCodecServer, web, worker } from '../stack/apps.js';
+import { buildWorkflows, codecServer, hasCodecServer, web, worker, workflowBundleFile } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import { embeddedServers, usesEmbeddedMailpit, usesEmbeddedTemporal } from '../stack/servers.js';
@@ -65,14 +66,22 @@ process.once('exit', () => stack.signalAllNow());
 
 async function main() {
   const servers = embeddedServers(config);
-  const apps: ServiceSpec[] = [worker(childEnv)];
+  const bundle = workflowBundleFile(config.dataDir);
+  const apps: ServiceSpec[] = [worker(childEnv, bundle)];
   if (hasCodecServer()) apps.push(codecServer(config, childEnv));
   apps.push(web(config, childEnv));
 
   await stack.preflight([...servers, ...apps]);
+  // Built at every start (never an older bundle), alongside the servers' start.
+  const buildStarted = performance.now();
+  const build = stack.run(buildWorkflows(bundle, childEnv)).then(() => {
+    say(`workflow bundle built in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
+  });
   if (servers.length > 0) {
     say(`starting ${servers.map((s) => s.name).join(', ')} (data in ${relative(repoRoot, config.dataDir) || '.'}/)...`);
-    await stack.start(servers);
+    await Promise.all([stack.start(servers), build]);
+  } else {
+    await build;
   }
   const demo = config.production ? [] : await withRegistry(config, ensureDemoAccounts);
   say(`starting ${apps.map((s) => s.name).join(', ')}...`);

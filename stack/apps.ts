@@ -1,9 +1,12 @@
-/** The project's own processes (worker, web, codec server), run with tsx from the repository. */
+/**
+ * The project's own processes (worker, web, codec server), run with tsx from the repository, and the
+ * build of the worker's workflow bundle that precedes the worker.
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
 import { repoRoot } from './paths.js';
-import type { ServiceSpec } from './stack.js';
+import type { JobSpec, ServiceSpec } from './stack.js';
 import { tcpProbe } from './wait.js';
 
 /** A wildcard listen address is probed on loopback. */
@@ -23,8 +26,21 @@ function tsxProcess(name: string, entry: string, env: NodeJS.ProcessEnv, layer: 
   };
 }
 
-export function worker(env: NodeJS.ProcessEnv): ServiceSpec {
-  return tsxProcess('worker', 'worker/main.ts', env, 1);
+/** Where a stack keeps the bundle it builds: under its own data folder, so stacks never share one. */
+export const workflowBundleFile = (dataDir: string) => join(dataDir, 'build', 'workflow-bundle.js');
+
+/**
+ * Bundles the workflow code into `bundleFile`, in a short-lived process of its own: webpack's memory
+ * is gone before the worker starts. Run at every start, so the worker never runs older code.
+ */
+export function buildWorkflows(bundleFile: string, env: NodeJS.ProcessEnv): JobSpec {
+  const { name, command, args, cwd } = tsxProcess('build-workflows', 'scripts/build-workflows.ts', env, 0);
+  return { name, command, args: [...args, bundleFile], cwd, env };
+}
+
+/** The worker, on the bundle `buildWorkflows` wrote (it refuses one that is missing or stale). */
+export function worker(env: NodeJS.ProcessEnv, workflowBundle: string): ServiceSpec {
+  return tsxProcess('worker', 'worker/main.ts', { ...env, WORKFLOW_BUNDLE_PATH: workflowBundle }, 1);
 }
 
 export function web(config: Config, env: NodeJS.ProcessEnv): ServiceSpec {

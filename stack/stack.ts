@@ -30,6 +30,15 @@ export interface ServiceSpec {
   layer: number;
 }
 
+/** A one-shot process (a build) that must succeed before services that need its output start. */
+export interface JobSpec {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
 export type ExitListener = (error: Error, proc: ManagedProcess) => void;
 
 export class Stack {
@@ -39,6 +48,7 @@ export class Stack {
   /** Aborted by stop(): waits in progress give up at once. */
   private readonly stopSignal = new AbortController();
   private readonly inflight = new Set<Promise<void>>();
+  private readonly jobs = new Set<ManagedProcess>();
 
   constructor(private readonly dataDir: string) {}
 
@@ -66,6 +76,29 @@ export class Stack {
       throw err;
     } finally {
       this.inflight.delete(run);
+    }
+  }
+
+  /**
+   * Runs a job to its end, its output in its log like a service's. Throws with its log tail when it
+   * fails; stop() ends it if it still runs.
+   */
+  async run(job: JobSpec): Promise<void> {
+    if (this.stopping) throw new StackError('the stack is stopping');
+    const proc = await ManagedProcess.start({
+      ...job,
+      logFile: logFileFor(this.dataDir, job.name),
+      pidFile: pidFileFor(this.dataDir, job.name),
+    });
+    this.jobs.add(proc);
+    try {
+      if (this.stopping) throw new StackError('the stack is stopping');
+      const exit = await proc.exited;
+      if (this.stopping) throw new StackError(`stopped while ${job.name} ran`);
+      if (exit.code !== 0) throw new StackError(`${job.name} ${proc.exitDescription ?? 'failed'}.\n${formatTail(proc.logFile)}`);
+    } finally {
+      this.jobs.delete(proc);
+      await proc.stop(); // nothing of its group is left; removes its pid file
     }
   }
 
@@ -127,6 +160,7 @@ export class Stack {
    * SIGTERM to every process group still running; each server then shuts down on its own.
    */
   signalAllNow(signal: NodeJS.Signals = 'SIGTERM'): void {
+    for (const proc of this.jobs) if (proc.running) proc.signalGroup(signal);
     for (const { proc } of this.started) if (proc.running) proc.signalGroup(signal);
   }
 
@@ -135,6 +169,7 @@ export class Stack {
     this.stopping ??= (async () => {
       this.stopSignal.abort();
       await Promise.allSettled([...this.inflight]);
+      await Promise.all([...this.jobs].map((proc) => proc.stop(5_000)));
       const layers = [...new Set(this.started.map((s) => s.spec.layer))].sort((a, b) => b - a);
       for (const layer of layers) {
         const inLayer = this.started.filter((s) => s.spec.layer === layer);

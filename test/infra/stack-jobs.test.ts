@@ -1,0 +1,73 @@
+/**
+ * The workflow bundle in the stack: `npm start` and the bench build it in a job of their own (a
+ * short-lived process, never the worker) and start the worker on it. A job that fails stops the
+ * start with its log tail; stopping the stack ends a job still running.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../config/index.js';
+import { buildWorkflows, web, worker, workflowBundleFile } from '../../stack/apps.js';
+import { repoRoot } from '../../stack/paths.js';
+import { Stack, type JobSpec } from '../../stack/stack.js';
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'stack-jobs-'));
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const shellJob = (name: string, script: string): JobSpec => ({ name, command: 'bash', args: ['-c', script] });
+
+describe('the stack and the workflow bundle', () => {
+  it('starts the worker on the bundle its build job writes, under the stack data folder', () => {
+    const dataDir = scratch();
+    const bundle = workflowBundleFile(dataDir);
+    expect(bundle).toBe(join(dataDir, 'build', 'workflow-bundle.js'));
+    const env = { DATA_DIR: dataDir, WORKFLOW_BUNDLE_PATH: '/somewhere/else.js' };
+
+    const build = buildWorkflows(bundle, env);
+    expect(build.command).toBe(process.execPath);
+    expect(build.args).toEqual(['--import', 'tsx', 'scripts/build-workflows.ts', bundle]);
+    expect(existsSync(join(repoRoot, 'scripts', 'build-workflows.ts'))).toBe(true);
+
+    const spec = worker(env, bundle);
+    expect(spec.args.at(-1)).toBe('worker/main.ts');
+    expect(loadConfig(spec.env).temporal.workflowBundlePath).toBe(bundle);
+    // Only the worker is given it.
+    expect(web(loadConfig(env), env).env).toBe(env);
+  });
+
+  it('runs a job to its end, its output in its log, its pid file removed', async () => {
+    const dataDir = scratch();
+    await new Stack(dataDir).run(shellJob('build-ok', 'echo built'));
+    expect(readdirSync(join(dataDir, 'run'))).toEqual([]);
+    expect(readdirSync(join(dataDir, 'logs'))).toEqual(['build-ok.log']);
+  });
+
+  it('fails with the log tail of a job that fails', async () => {
+    const stack = new Stack(scratch());
+    await expect(stack.run(shellJob('build-workflows', 'echo "error TS2307: no such module" >&2; exit 2'))).rejects.toThrow(
+      /build-workflows exited with code 2\.[\s\S]*error TS2307: no such module/,
+    );
+  });
+
+  it('ends a job still running when the stack stops', async () => {
+    const dataDir = scratch();
+    const stack = new Stack(dataDir);
+    const pidFile = join(dataDir, 'job.pid');
+    const job = stack.run(shellJob('slow-build', `echo $$ > ${pidFile}; sleep 300`));
+    job.catch(() => {});
+    const deadline = Date.now() + 10_000;
+    while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    expect(alive(pid)).toBe(true);
+    await stack.stop();
+    await expect(job).rejects.toThrow('stopped while slow-build ran');
+    expect(alive(pid)).toBe(false);
+  });
+});
