@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -86,6 +87,20 @@ function hostPorts(service: Service): number[] {
   });
 }
 
+/** The Dockerfile's instructions, continuation lines joined, comments dropped. */
+const dockerfile = read('Dockerfile')
+  .replace(/\\\n/g, ' ')
+  .split('\n')
+  .filter((line) => line.trim() && !line.trimStart().startsWith('#'));
+
+/** The image's ENV (`ENV A=1 B=2` form). */
+const imageEnvironment = Object.fromEntries(
+  dockerfile
+    .filter((line) => /^ENV\s/.test(line))
+    .flatMap((line) => line.replace(/^ENV\s+/, '').trim().split(/\s+/))
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
+
 const dependsOn = (service: Service): [string, string][] =>
   Array.isArray(service.depends_on)
     ? service.depends_on.map((name) => [name, 'service_started'])
@@ -132,6 +147,23 @@ describe('docker-compose.yml', () => {
       Object.entries(environmentOf(s)).filter(([key, value]) => /KEY|SECRET|TOKEN|PASSWORD/.test(key) && !value.startsWith('${')),
     );
     expect(secretsInClear).toEqual([]);
+  });
+
+  it('runs the worker on the workflow bundle built into the image, out of the volumes', () => {
+    const workdir = dockerfile.find((line) => line.startsWith('WORKDIR '))!.split(/\s+/)[1]!;
+    const buildAt = dockerfile.findIndex((line) => /^RUN npm run build:workflows -- \S+\s*$/.test(line));
+    expect(buildAt, 'the Dockerfile runs `npm run build:workflows -- <file>`').toBeGreaterThan(dockerfile.indexOf('COPY . .'));
+    const built = posix.resolve(workdir, dockerfile[buildAt]!.trim().split(/\s+/).at(-1)!);
+
+    // `docker run` of the image runs the worker (its CMD): the image says where the bundle is.
+    expect(imageEnvironment.WORKFLOW_BUNDLE_PATH).toBe(built);
+    expect(CONFIG_VARIABLES).toContain('WORKFLOW_BUNDLE_PATH');
+    const worker = compose.services.worker!;
+    expect(environmentOf(worker).WORKFLOW_BUNDLE_PATH).toBe(built);
+    expect(JSON.stringify(worker.command)).toContain('worker/main.ts');
+    // A volume mounted over it would hide the image's bundle (the worker would then refuse to start).
+    const mounted = [environmentOf(worker).DATA_DIR!, ...(worker.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[1]! : ''))];
+    for (const target of mounted.filter(Boolean)) expect(posix.relative(target, built).startsWith('..'), `${built} under ${target}`).toBe(true);
   });
 
   it('depends only on services that exist, waiting on health checks or completed jobs', () => {
