@@ -15,8 +15,10 @@ COPY . .
 RUN npm run build:workflows -- dist/workflow-bundle.js
 RUN mkdir -p /data && chown node:node /data
 
+# MALLOC_ARENA_MAX and the worker's node flag: worker/process-settings.ts (its memory).
 ENV NODE_ENV=production \
     DATA_DIR=/data \
+    MALLOC_ARENA_MAX=2 \
     WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
-CMD ["node", "--import", "tsx", "worker/main.ts"]
+CMD ["node", "--max-semi-space-size=4", "--import", "tsx", "worker/main.ts"]

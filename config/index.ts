@@ -44,8 +44,11 @@ const EnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().default('renouvellements'),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_PORT: port(7233),
-  /** Workflows kept in the worker's memory between tasks; the others are replayed when they wake. */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(200),
+  /**
+   * Workflows kept in the worker's memory between tasks; the others are replayed (a short history)
+   * when they wake. Most renewals wait for an hour: 50 covers those being worked on (README, Performance).
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(50),
   /** A workflow bundle built beforehand (npm run build:workflows); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1, 'a path to the bundle npm run build:workflows wrote (unset it to bundle at start)').optional(),
 

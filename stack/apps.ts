@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config/index.js';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../worker/process-settings.js';
 import { repoRoot } from './paths.js';
 import type { JobSpec, ServiceSpec } from './stack.js';
 import { tcpProbe } from './wait.js';
@@ -12,12 +13,12 @@ import { tcpProbe } from './wait.js';
 /** A wildcard listen address is probed on loopback. */
 const probeHost = (host: string) => (host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host);
 
-function tsxProcess(name: string, entry: string, env: NodeJS.ProcessEnv, layer: number): ServiceSpec {
+function tsxProcess(name: string, entry: string, env: NodeJS.ProcessEnv, layer: number, nodeFlags: readonly string[] = []): ServiceSpec {
   return {
     name,
     // One process per app (no npx/tsx wrapper in between): signals reach it directly.
     command: process.execPath,
-    args: ['--import', 'tsx', entry],
+    args: [...nodeFlags, '--import', 'tsx', entry],
     cwd: repoRoot,
     env,
     ports: [],
@@ -38,9 +39,12 @@ export function buildWorkflows(bundleFile: string, env: NodeJS.ProcessEnv): JobS
   return { name, command, args: [...args, bundleFile], cwd, env };
 }
 
-/** The worker, on the bundle `buildWorkflows` wrote (it refuses one that is missing or stale). */
+/**
+ * The worker, on the bundle `buildWorkflows` wrote (it refuses one that is missing or stale), with
+ * the process settings that keep its memory low (worker/process-settings.ts).
+ */
 export function worker(env: NodeJS.ProcessEnv, workflowBundle: string): ServiceSpec {
-  return tsxProcess('worker', 'worker/main.ts', { ...env, WORKFLOW_BUNDLE_PATH: workflowBundle }, 1);
+  return tsxProcess('worker', 'worker/main.ts', { ...env, ...WORKER_PROCESS_ENV, WORKFLOW_BUNDLE_PATH: workflowBundle }, 1, WORKER_NODE_FLAGS);
 }
 
 export function web(config: Config, env: NodeJS.ProcessEnv): ServiceSpec {

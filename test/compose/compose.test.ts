@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '../../config/index.js';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
@@ -164,6 +165,19 @@ describe('docker-compose.yml', () => {
     // A volume mounted over it would hide the image's bundle (the worker would then refuse to start).
     const mounted = [environmentOf(worker).DATA_DIR!, ...(worker.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[1]! : ''))];
     for (const target of mounted.filter(Boolean)) expect(posix.relative(target, built).startsWith('..'), `${built} under ${target}`).toBe(true);
+  });
+
+  it('starts the worker with the memory settings npm start gives it', () => {
+    const cmd = dockerfile.find((line) => line.startsWith('CMD '))!;
+    const imageCommand = JSON.parse(cmd.slice('CMD '.length)) as string[];
+    const composeCommand = compose.services.worker!.command as string[];
+    for (const command of [imageCommand, composeCommand]) {
+      expect(command.slice(1, 1 + WORKER_NODE_FLAGS.length)).toEqual([...WORKER_NODE_FLAGS]);
+      expect(command.at(-1)).toBe('worker/main.ts');
+    }
+    for (const [name, value] of Object.entries(WORKER_PROCESS_ENV)) {
+      expect({ [name]: environmentOf(compose.services.worker!)[name] ?? imageEnvironment[name] }).toEqual({ [name]: value });
+    }
   });
 
   it('depends only on services that exist, waiting on health checks or completed jobs', () => {

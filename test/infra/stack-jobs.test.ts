@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { buildWorkflows, web, worker, workflowBundleFile } from '../../stack/apps.js';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
 import { repoRoot } from '../../stack/paths.js';
 import { Stack, type JobSpec } from '../../stack/stack.js';
 
@@ -37,6 +38,9 @@ describe('the stack and the workflow bundle', () => {
 
     const spec = worker(env, bundle);
     expect(spec.args.at(-1)).toBe('worker/main.ts');
+    // The memory settings the bench measured (worker/process-settings.ts).
+    expect(spec.args.slice(0, WORKER_NODE_FLAGS.length)).toEqual([...WORKER_NODE_FLAGS]);
+    expect(spec.env).toMatchObject(WORKER_PROCESS_ENV);
     expect(loadConfig(spec.env).temporal.workflowBundlePath).toBe(bundle);
     // Only the worker is given it.
     expect(web(loadConfig(env), env).env).toBe(env);
