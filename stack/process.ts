@@ -148,7 +148,8 @@ function writeLogLine(logFile: string, line: string) {
   }
 }
 
-const alive = (pid: number) => {
+/** Whether a process with this pid exists (one of another user's counts). */
+export const isAlive = (pid: number) => {
   try {
     process.kill(pid, 0);
     return true;
@@ -184,7 +185,7 @@ function inspectPidFile(pidFile: string): PidFileInfo | undefined {
     // not running any more
   }
   const running = cmdline.includes(decodeURIComponent(program)) && cmdline.includes(decodeURIComponent(lastArg));
-  return { pid, supervisor, running, owned: running && supervisor !== process.pid && alive(supervisor) };
+  return { pid, supervisor, running, owned: running && supervisor !== process.pid && isAlive(supervisor) };
 }
 
 /**

@@ -11,17 +11,10 @@ import { loadConfig } from '../../config/index.js';
 import { buildWorkflows, web, worker, workflowBundleFile } from '../../stack/apps.js';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
 import { repoRoot } from '../../stack/paths.js';
+import { isAlive } from '../../stack/process.js';
 import { Stack, type JobSpec } from '../../stack/stack.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'stack-jobs-'));
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const shellJob = (name: string, script: string): JobSpec => ({ name, command: 'bash', args: ['-c', script] });
 
 describe('the stack and the workflow bundle', () => {
@@ -69,9 +62,9 @@ describe('the stack and the workflow bundle', () => {
     const deadline = Date.now() + 10_000;
     while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const pid = Number(readFileSync(pidFile, 'utf8'));
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     await stack.stop();
     await expect(job).rejects.toThrow('stopped while slow-build ran');
-    expect(alive(pid)).toBe(false);
+    expect(isAlive(pid)).toBe(false);
   });
 });

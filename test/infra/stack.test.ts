@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mailpit } from '../../stack/servers.js';
+import { isAlive } from '../../stack/process.js';
 import { Stack, type ServiceSpec } from '../../stack/stack.js';
 import { tcpProbe } from '../../stack/wait.js';
 import { testConfig } from '../support/config.js';
@@ -28,15 +29,6 @@ async function freePort(): Promise<number> {
   servers.pop()!.close();
   return port;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'stack-test-'));
 
@@ -76,7 +68,7 @@ describe('a server that does not come up', () => {
       shell('mute', 'echo "listening soon, promised"; sleep 60', { probe: tcpProbe(port), readyTimeoutMs: 1_000 }),
     ]);
     await expect(failure).rejects.toThrow(/mute did not answer on its port within 1 s[\s\S]*listening soon, promised/);
-    expect(alive(stack.processes[0]!.pid!)).toBe(false);
+    expect(isAlive(stack.processes[0]!.pid!)).toBe(false);
   });
 
   it('fails at once with its log tail when it dies while starting', async () => {
@@ -111,7 +103,7 @@ describe('a server that does not come up', () => {
     ]);
     await expect(failure).rejects.toThrow(/bad exited with code 1/);
     const [goodProc] = stack.processes.filter((p) => p.name === 'good');
-    expect(alive(goodProc!.pid!)).toBe(false);
+    expect(isAlive(goodProc!.pid!)).toBe(false);
   });
 });
 
@@ -127,9 +119,9 @@ describe('stopping', () => {
       }),
     ]);
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
-    expect(alive(grandchild)).toBe(true);
+    expect(isAlive(grandchild)).toBe(true);
     await stack.stop();
-    expect(alive(stack.processes[0]!.pid!)).toBe(false);
-    expect(alive(grandchild)).toBe(false);
+    expect(isAlive(stack.processes[0]!.pid!)).toBe(false);
+    expect(isAlive(grandchild)).toBe(false);
   });
 });
