@@ -42,8 +42,9 @@ export const USAGE = `npm run bench -- [options]
 
   --n <count>              end-to-end renewals, and as many baseline round trips (default 100)
   --c <count>              concurrent citizens / baseline clients (default 8)
-  --k <count>              renewals started and left waiting for their link (default 300, to
-                           finish in a few minutes; the issue's target check is --k 10000)
+  --k <count>              renewals started and left waiting for their link (default 10000, the
+                           target's size: ~11 minutes on the embedded FerretDB, whose look-ups scan;
+                           --k 300 for a run of about a minute)
   --sample <count>         waiting renewals completed afterwards through the client API (default 20)
   --expiry-sample <count>  renewals started among the waiting ones with a short link TTL (default 10)
   --expiry-ttl <seconds>   that short link TTL (default 10)
@@ -125,7 +126,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
     n: count('n', values.n, 100, 1),
     c: count('c', values.c, 8, 1),
-    k: count('k', values.k, 300, 0),
+    k: count('k', values.k, 10_000, 0),
     sample: count('sample', values.sample, 20, 0),
     expirySample: count('expiry-sample', values['expiry-sample'], 10, 0),
     expiryTtlMs: count('expiry-ttl', values['expiry-ttl'], 10, 2) * 1000,
