@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Mailer } from '../adapters/mailer.js';
-import type { Registry } from '../adapters/registry.js';
+import type { Account, Registry } from '../adapters/registry.js';
 import type { SmsProvider } from '../adapters/sms/index.js';
 import { hashLinkSecret, newLinkSecret } from '../adapters/link-secret.js';
 import { verifyPassword as verifyPasswordHash } from '../adapters/passwords.js';
@@ -68,22 +68,40 @@ export function createActivities(deps: ActivityDependencies) {
       return { identifier: await registry.assignIdentifier(accountId, renewalId, newIdentifier) };
     },
 
-    async notifyIdentifierChangedByEmail({ accountId, renewalId }: { accountId: string; renewalId: string }): Promise<void> {
-      const key = `${renewalId}:email`;
-      if (await registry.hasSentNotification(accountId, key)) return;
+    /**
+     * Both notices, each at most once per renewal (a retry sends only the one that failed): one
+     * activity instead of one per channel spares the server an activity and a workflow task.
+     */
+    async notifyIdentifierChanged({ accountId, renewalId }: { accountId: string; renewalId: string }): Promise<void> {
       const account = await requireAccount(accountId);
-      await mailer.send({ to: account.email, ...identifierChangedEmail(helpdeskEmail) });
-      await registry.markNotificationSent(accountId, key);
+      const sent = await Promise.allSettled([notifyByEmail(account, renewalId), notifyBySms(account, renewalId)]);
+      const failed = sent.flatMap((result, i) => (result.status === 'rejected' ? [`${['email', 'SMS'][i]}: ${(result.reason as Error)?.message}`] : []));
+      if (failed.length > 0) throw new Error(`notice not sent (${failed.join('; ')})`);
+    },
+
+    // Runs started before the single notice activity (workflows/patches.ts) still schedule these.
+    async notifyIdentifierChangedByEmail({ accountId, renewalId }: { accountId: string; renewalId: string }): Promise<void> {
+      await notifyByEmail(await requireAccount(accountId), renewalId);
     },
 
     async notifyIdentifierChangedBySms({ accountId, renewalId }: { accountId: string; renewalId: string }): Promise<void> {
-      const key = `${renewalId}:sms`;
-      if (await registry.hasSentNotification(accountId, key)) return;
-      const account = await requireAccount(accountId);
-      await sms.send({ to: account.phone, text: identifierChangedSms(), idempotencyKey: key });
-      await registry.markNotificationSent(accountId, key);
+      await notifyBySms(await requireAccount(accountId), renewalId);
     },
   };
+
+  async function notifyByEmail(account: Account, renewalId: string): Promise<void> {
+    const key = `${renewalId}:email`;
+    if (await registry.hasSentNotification(account.id, key)) return;
+    await mailer.send({ to: account.email, ...identifierChangedEmail(helpdeskEmail) });
+    await registry.markNotificationSent(account.id, key);
+  }
+
+  async function notifyBySms(account: Account, renewalId: string): Promise<void> {
+    const key = `${renewalId}:sms`;
+    if (await registry.hasSentNotification(account.id, key)) return;
+    await sms.send({ to: account.phone, text: identifierChangedSms(), idempotencyKey: key });
+    await registry.markNotificationSent(account.id, key);
+  }
 }
 
 export type RenewalActivities = ReturnType<typeof createActivities>;

@@ -5,4 +5,6 @@
 export const PATCHES = {
   /** findAccount, verifyPassword and assignNewIdentifier became local activities. */
   localChecks: 'local-lookup-and-password-checks',
+  /** notifyIdentifierChanged sends both notices instead of one activity per channel. */
+  singleNotice: 'single-notice-activity',
 } as const;

@@ -235,9 +235,13 @@ export async function renewalWorkflow(input: RenewalInput): Promise<RenewalResul
 
   // 3. The new identifier is stored; tell the citizen on both channels.
   enter('notifying');
-  await Promise.all([
-    activities.notifyIdentifierChangedByEmail({ accountId, renewalId }),
-    activities.notifyIdentifierChangedBySms({ accountId, renewalId }),
-  ]);
+  if (patched(PATCHES.singleNotice)) {
+    await activities.notifyIdentifierChanged({ accountId, renewalId });
+  } else {
+    await Promise.all([
+      activities.notifyIdentifierChangedByEmail({ accountId, renewalId }),
+      activities.notifyIdentifierChangedBySms({ accountId, renewalId }),
+    ]);
+  }
   return finish('completed');
 }

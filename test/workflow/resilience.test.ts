@@ -1,13 +1,20 @@
 /**
- * A crash delays a renewal, never loses it: the SMTP server down when the link is sent, and the
- * worker gone between the email and the click. Real servers throughout.
+ * A crash delays a renewal, never loses it: the SMTP server down when the link is sent, the SMS
+ * gateway down when the notices go, and the worker gone between the email and the click. Real
+ * servers throughout.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities/index.js';
+import { createSmtpMailer } from '../../adapters/mailer.js';
+import { createDevSmsProvider } from '../../adapters/sms/dev-provider.js';
+import { createFieldSealer } from '../../codec/sealed-field.js';
+import { identifierChangedEmail } from '../../messages/emails.js';
 import { mailpit } from '../../stack/servers.js';
+import { listMessages } from '../support/mailpit.js';
 import { Stack } from '../../stack/stack.js';
 import { connectDevServer, startRenewalHarness, type DevServer } from './harness.js';
 
@@ -66,6 +73,40 @@ describe('resilience', () => {
     } finally {
       await h.stop();
       await smtp.stop();
+    }
+  });
+
+  it('retries only the notice that failed: no second email when the SMS gateway comes back', async () => {
+    const h = await startRenewalHarness(dev);
+    const mailer = createSmtpMailer(h.config.smtp);
+    try {
+      const account = await h.createAccount();
+      const renewalId = `${account.workflowId}/notices-test`;
+      const activitiesWith = (smsDir: string) =>
+        createActivities({
+          registry: h.registry,
+          mailer,
+          sms: createDevSmsProvider(smsDir),
+          sealer: createFieldSealer(h.config.payloadCodec.fieldSealKey),
+          publicBaseUrl: h.config.web.publicBaseUrl,
+          helpdeskEmail: h.config.smtp.helpdesk,
+        });
+      const notices = () => listMessages(h.config, { to: account.email, subject: identifierChangedEmail(h.config.smtp.helpdesk).subject });
+
+      // The gateway is down: a file where its outbox folder should be.
+      const scratch = mkdtempSync(join(tmpdir(), 'sms-'));
+      writeFileSync(join(scratch, 'down'), '');
+      await expect(activitiesWith(join(scratch, 'down')).notifyIdentifierChanged({ accountId: account.id, renewalId })).rejects.toThrow(/SMS/);
+      expect(await notices()).toHaveLength(1);
+
+      const up = createDevSmsProvider(join(scratch, 'up'));
+      await activitiesWith(join(scratch, 'up')).notifyIdentifierChanged({ accountId: account.id, renewalId });
+      await activitiesWith(join(scratch, 'up')).notifyIdentifierChanged({ accountId: account.id, renewalId });
+      expect(await notices()).toHaveLength(1);
+      expect((await up.read()).map((sms) => sms.to)).toEqual([account.phone]);
+    } finally {
+      mailer.close();
+      await h.stop();
     }
   });
 
