@@ -6,13 +6,10 @@
  * replay the runs started before them.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { NativeConnection } from '@temporalio/worker';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { decodedHistoryJson } from '../../codec/decode-history.js';
-import { connectTemporal } from '../../client/connect.js';
 import { loadConfig } from '../../config/index.js';
-import { quietTemporalRuntime } from '../support/temporal.js';
-import { startRenewalHarness, type RenewalHarness } from '../workflow/harness.js';
+import { connectDevServer, startRenewalHarness, type RenewalHarness } from '../workflow/harness.js';
 
 type Scenario = (h: RenewalHarness) => Promise<string>; // returns the workflow ID
 
@@ -104,18 +101,15 @@ if (!folder || !/^[\w.-]+$/.test(folder)) {
 const target = new URL(`./${folder}/`, import.meta.url);
 await mkdir(target, { recursive: true });
 
-quietTemporalRuntime();
-const config = loadConfig(process.env);
-const temporal = await connectTemporal(config);
-const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
-const codec = new AesGcmCodec(config.payloadCodec);
+const dev = await connectDevServer();
+const codec = new AesGcmCodec(loadConfig(process.env).payloadCodec);
 try {
   for (const [name, scenario] of Object.entries(scenarios)) {
-    const h = await startRenewalHarness({ nativeConnection, client: temporal.client, env: scenario.env });
+    const h = await startRenewalHarness({ ...dev, env: scenario.env });
     try {
       const workflowId = await scenario.run(h);
       const { outcome } = await h.renewals.result(workflowId);
-      const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+      const history = await dev.client.workflow.getHandle(workflowId).fetchHistory();
       await writeFile(new URL(`${name}.json`, target), `${await decodedHistoryJson(history, codec)}\n`);
       console.log(`${name}: ${outcome}, ${history.events?.length} events`);
     } finally {
@@ -123,6 +117,5 @@ try {
     }
   }
 } finally {
-  await nativeConnection.close();
-  await temporal.close();
+  await dev.close();
 }

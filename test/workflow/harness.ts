@@ -64,12 +64,13 @@ export async function startRenewalHarness({ nativeConnection, client, env = {}, 
   const mailer = createSmtpMailer(config.smtp);
   const sms = createDevSmsProvider(mkdtempSync(join(tmpdir(), 'sms-')));
   const sealer = createFieldSealer(config.payloadCodec.fieldSealKey);
+  const dependencies = { registry, mailer, sms, sealer, publicBaseUrl: config.web.publicBaseUrl, helpdeskEmail: config.smtp.helpdesk };
   const worker = await createRenewalWorker({
     config,
     connection: nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: { registry, mailer, sms, sealer, publicBaseUrl: config.web.publicBaseUrl, helpdeskEmail: config.smtp.helpdesk },
+    activities: dependencies,
   });
   const running = worker.run();
   const renewals = createRenewalClient({ client, taskQueue, policy: config.renewal, renewalIdSecret: config.temporal.renewalIdSecret, sealer });
@@ -80,6 +81,8 @@ export async function startRenewalHarness({ nativeConnection, client, env = {}, 
     registry,
     renewals,
     sms,
+    /** The worker's activity dependencies (real adapters), for tests that call activities directly. */
+    dependencies,
     taskQueue,
 
     /** A fresh account of the registry, unique to the calling test. */

@@ -9,9 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { createSmtpMailer } from '../../adapters/mailer.js';
 import { createDevSmsProvider } from '../../adapters/sms/dev-provider.js';
-import { createFieldSealer } from '../../codec/sealed-field.js';
 import { identifierChangedEmail } from '../../messages/emails.js';
 import { mailpit } from '../../stack/servers.js';
 import { listMessages } from '../support/mailpit.js';
@@ -78,19 +76,10 @@ describe('resilience', () => {
 
   it('retries only the notice that failed: no second email when the SMS gateway comes back', async () => {
     const h = await startRenewalHarness(dev);
-    const mailer = createSmtpMailer(h.config.smtp);
     try {
       const account = await h.createAccount();
       const renewalId = `${account.workflowId}/notices-test`;
-      const activitiesWith = (smsDir: string) =>
-        createActivities({
-          registry: h.registry,
-          mailer,
-          sms: createDevSmsProvider(smsDir),
-          sealer: createFieldSealer(h.config.payloadCodec.fieldSealKey),
-          publicBaseUrl: h.config.web.publicBaseUrl,
-          helpdeskEmail: h.config.smtp.helpdesk,
-        });
+      const activitiesWith = (smsDir: string) => createActivities({ ...h.dependencies, sms: createDevSmsProvider(smsDir) });
       const notices = () => listMessages(h.config, { to: account.email, subject: identifierChangedEmail(h.config.smtp.helpdesk).subject });
 
       // The gateway is down: a file where its outbox folder should be.
@@ -105,7 +94,6 @@ describe('resilience', () => {
       expect(await notices()).toHaveLength(1);
       expect((await up.read()).map((sms) => sms.to)).toEqual([account.phone]);
     } finally {
-      mailer.close();
       await h.stop();
     }
   });
