@@ -7,12 +7,12 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Mailer } from '../adapters/mailer.js';
 import type { Account, Registry } from '../adapters/registry.js';
 import type { SmsProvider } from '../adapters/sms/index.js';
-import { hashLinkSecret, newLinkSecret } from '../adapters/link-secret.js';
+import { hashLinkSecret, newLinkSecret } from '../domain/link-secret.js';
 import { verifyPassword as verifyPasswordHash } from '../adapters/passwords.js';
 import type { FieldSealer } from '../codec/sealed-field.js';
 import { identifierFrom } from '../domain/identifier.js';
 import { linkUrl } from '../domain/renewal-link.js';
-import { identifierChangedEmail, identifierChangedSms, renewalLinkEmail } from '../messages/emails.js';
+import { identifierChangedEmail, identifierChangedSms, renewalLinkEmail } from '../copy/emails.js';
 
 export interface ActivityDependencies {
   registry: Registry;

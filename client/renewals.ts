@@ -4,7 +4,7 @@
  */
 import { WorkflowIdReusePolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { hashLinkSecret } from '../adapters/link-secret.js';
+import { hashLinkSecret } from '../domain/link-secret.js';
 import type { FieldSealer } from '../codec/sealed-field.js';
 import { normaliseEmail, normaliseNumic } from '../domain/account-keys.js';
 import { parseLinkToken } from '../domain/renewal-link.js';

@@ -6,10 +6,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/index.js';
-import { StackError } from '../stack/errors.js';
-import { assertDataDirUnused } from '../stack/process.js';
-import { embeddedServers } from '../stack/servers.js';
-import { Stack } from '../stack/stack.js';
+import { StackError } from '../dev/stack/errors.js';
+import { assertDataDirUnused } from '../dev/stack/process.js';
+import { embeddedServers } from '../dev/stack/servers.js';
+import { Stack } from '../dev/stack/stack.js';
 import { testEnvironment, testVariable } from './support/test-env.js';
 
 export default async function setup(): Promise<() => Promise<void>> {

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { LINK_PATH } from '../domain/renewal-link.js';
-import { durationInWords } from '../messages/pages.js';
+import { durationInWords } from '../copy/pages.js';
 import { createCaptchaStore } from './captcha.js';
 import { clientAddressFrom } from './client-address.js';
 import { createRateLimits } from './rate-limit.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CAPTCHA } from '../messages/pages.js';
+import { CAPTCHA } from '../copy/pages.js';
 import type { CaptchaPurpose, CaptchaStore } from './captcha.js';
 import type { FieldErrors } from './forms.js';
 import { CAPTCHA_FIELD } from './views/components.js';

@@ -5,7 +5,7 @@
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import svgCaptcha from 'svg-captcha';
-import { CAPTCHA } from '../messages/pages.js';
+import { CAPTCHA } from '../copy/pages.js';
 import type { Clock } from './types.js';
 
 /** Each form has its own code, so two tabs (request form, help form) do not invalidate each other. */

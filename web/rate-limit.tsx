@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { rateLimiter } from 'hono-rate-limiter';
-import { ERRORS } from '../messages/pages.js';
+import { ERRORS } from '../copy/pages.js';
 import type { Config } from '../config/index.js';
 import { page } from './respond.js';
 import type { AppEnv, Clock } from './types.js';

@@ -1,4 +1,4 @@
-import type { Delays } from '../messages/pages.js';
+import type { Delays } from '../copy/pages.js';
 import type { CaptchaStore } from './captcha.js';
 import type { RateLimits } from './rate-limit.js';
 import type { Clock, WebDeps } from './types.js';

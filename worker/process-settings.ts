@@ -1,6 +1,6 @@
 /**
  * How the worker process is started, wherever it runs (npm start and the bench through
- * stack/apps.ts, the Docker image and docker compose): its memory while thousands of renewals wait
+ * dev/stack/apps.ts, the Docker image and docker compose): its memory while thousands of renewals wait
  * for their link, measured by `npm run bench -- --k 2000 --skip baseline --skip e2e` (2026-11-27,
  * worker RSS while waiting, cache of 50 workflows: 325 MiB as node starts by default, 308 MiB with
  * the arena limit, 253 MiB with both settings; README, Performance).

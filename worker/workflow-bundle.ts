@@ -1,7 +1,7 @@
 /**
  * The workflow code as one prebuilt webpack bundle. Bundling inside the worker keeps webpack's
  * memory in it for good (273 against 155 MiB idle, docs/performance.md): `npm start`, the bench and
- * the Docker image build the bundle beforehand, in a process of its own (scripts/build-workflows.ts),
+ * the Docker image build the bundle beforehand, in a process of its own (dev/scripts/build-workflows.ts),
  * and the worker loads it (WORKFLOW_BUNDLE_PATH). A bundle that is missing, was built from another
  * folder or from workflow code that has changed since is refused: it never runs silently.
  */
@@ -18,7 +18,7 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Where `npm run build:workflows` writes by default (the Docker image's bundle). dist/ is ignored by
  * git, and out of the image's /data volume, which would hide it. `npm start` and the bench build
- * theirs under their own data folder instead (stack/apps.ts), so that stacks running side by side in
+ * theirs under their own data folder instead (dev/stack/apps.ts), so that stacks running side by side in
  * one checkout never replace each other's bundle.
  */
 export const defaultWorkflowBundleFile = join(repoRoot, 'dist', 'workflow-bundle.js');

@@ -2,7 +2,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 /**
  * Search attributes an operator filters on in the Temporal UI. The embedded dev server registers
- * them at start (see stack/); a production cluster registers them once (README, "Operators").
+ * them at start (see dev/stack/); a production cluster registers them once (README, "Operators").
  */
 export const RenewalKind = defineSearchAttributeKey('RenewalKind', SearchAttributeType.KEYWORD);
 export const RenewalStage = defineSearchAttributeKey('RenewalStage', SearchAttributeType.KEYWORD);

@@ -4,7 +4,7 @@ import { connectRegistry, type Registry } from '../../adapters/registry.js';
 import { verifyPassword } from '../../adapters/passwords.js';
 import { loadConfig } from '../../config/index.js';
 import { isWellFormedIdentifier } from '../../domain/identifier.js';
-import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../scripts/seed-accounts.js';
+import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../dev/scripts/seed-accounts.js';
 
 let registry: Registry;
 beforeAll(async () => {

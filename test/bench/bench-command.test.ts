@@ -8,14 +8,14 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../stack/paths.js';
+import { repoRoot } from '../../dev/stack/paths.js';
 
 const N = 4;
 const K = 6;
 
 function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/main.ts', ...args], { cwd: repoRoot, env: process.env });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'dev/bench/main.ts', ...args], { cwd: repoRoot, env: process.env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWellFormedIdentifier } from '../../domain/identifier.js';
 import { LINK_PATH } from '../../domain/renewal-link.js';
-import { CAPTCHA, CONFIRMATION, HELP, LINK, LOGIN, NEW_IDENTIFIER, REQUEST, deadLink } from '../../messages/pages.js';
+import { CAPTCHA, CONFIRMATION, HELP, LINK, LOGIN, NEW_IDENTIFIER, REQUEST, deadLink } from '../../copy/pages.js';
 import { createApp } from '../../web/app.js';
 import { waitForMessage } from '../support/mailpit.js';
 import { startRealStack, type RealStack } from '../web/support/real-stack.js';

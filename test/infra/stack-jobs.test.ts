@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
-import { buildWorkflows, web, worker, workflowBundleFile } from '../../stack/apps.js';
+import { buildWorkflows, web, worker, workflowBundleFile } from '../../dev/stack/apps.js';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
-import { repoRoot } from '../../stack/paths.js';
-import { isAlive } from '../../stack/process.js';
-import { Stack, type JobSpec } from '../../stack/stack.js';
+import { repoRoot } from '../../dev/stack/paths.js';
+import { isAlive } from '../../dev/stack/process.js';
+import { Stack, type JobSpec } from '../../dev/stack/stack.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'stack-jobs-'));
 const shellJob = (name: string, script: string): JobSpec => ({ name, command: 'bash', args: ['-c', script] });
@@ -26,8 +26,8 @@ describe('the stack and the workflow bundle', () => {
 
     const build = buildWorkflows(bundle, env);
     expect(build.command).toBe(process.execPath);
-    expect(build.args).toEqual(['--import', 'tsx', 'scripts/build-workflows.ts', bundle]);
-    expect(existsSync(join(repoRoot, 'scripts', 'build-workflows.ts'))).toBe(true);
+    expect(build.args).toEqual(['--import', 'tsx', 'dev/scripts/build-workflows.ts', bundle]);
+    expect(existsSync(join(repoRoot, 'dev', 'scripts', 'build-workflows.ts'))).toBe(true);
 
     const spec = worker(env, bundle);
     expect(spec.args.at(-1)).toBe('worker/main.ts');

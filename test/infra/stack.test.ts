@@ -4,10 +4,10 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mailpit } from '../../stack/servers.js';
-import { isAlive } from '../../stack/process.js';
-import { Stack, type ServiceSpec } from '../../stack/stack.js';
-import { tcpProbe } from '../../stack/wait.js';
+import { mailpit } from '../../dev/stack/servers.js';
+import { isAlive } from '../../dev/stack/process.js';
+import { Stack, type ServiceSpec } from '../../dev/stack/stack.js';
+import { tcpProbe } from '../../dev/stack/wait.js';
 import { testConfig } from '../support/config.js';
 import { testVariable } from '../support/test-env.js';
 

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { createFieldSealer } from '../../codec/sealed-field.js';
 import { createRenewalClient } from '../../client/renewals.js';
-import { createOperatorTools, listRenewals, renewalQuery, type OperatorTools, type RenewalListItem, type RenewalQuery } from '../../client/operators.js';
+import { createOperatorTools, listRenewals, renewalQuery, type OperatorTools, type RenewalListItem, type RenewalQuery } from '../../ops/operators.js';
 import type { RenewalStage } from '../../workflows/definitions.js';
 import { connectDevServer, startRenewalHarness, workflowBundle, type DevServer, type RenewalHarness } from '../workflow/harness.js';
 

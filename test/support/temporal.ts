@@ -13,7 +13,7 @@ export interface TimeSkippingOptions extends TimeSkippingTestWorkflowEnvironment
 }
 
 /**
- * A time-skipping environment on the Java test server that tools/setup.sh installed (no download):
+ * A time-skipping environment on the Java test server that dev/tools/setup.sh installed (no download):
  * its launcher path comes from TEMPORAL_TEST_SERVER_PATH, set by test/global-setup.ts. The search
  * attributes are registered through the operator service, as the dev server does at start.
  */

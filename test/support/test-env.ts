@@ -3,8 +3,8 @@
  * at once. Each can be changed with TEST_<NAME> (e.g. TEST_TEMPORAL_PORT=27233).
  */
 import { join, relative, resolve } from 'node:path';
-import { StackError } from '../../stack/errors.js';
-import { repoRoot, toolsBin } from '../../stack/paths.js';
+import { StackError } from '../../dev/stack/errors.js';
+import { repoRoot, toolsBin } from '../../dev/stack/paths.js';
 
 /**
  * The test data folder, wiped at every run: .data/test, or TEST_DATA_DIR (which must then be inside

@@ -1,8 +1,8 @@
 /** `npm run bench`'s command line: the issue's sizes by default, clear refusals otherwise. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseOptions, UsageError } from '../../bench/options.js';
-import { repoRoot } from '../../stack/paths.js';
+import { parseOptions, UsageError } from '../../dev/bench/options.js';
+import { repoRoot } from '../../dev/stack/paths.js';
 
 describe('bench options', () => {
   it('defaults to the targets’ sizes: N = 100, C = 8, K = 10 000, results under .data/bench', () => {

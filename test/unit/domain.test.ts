@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { isValidNumic, normaliseEmail, normaliseNumic } from '../../domain/account-keys.js';
 import { IDENTIFIER_ALPHABET, identifierFrom, isWellFormedIdentifier, normaliseIdentifier } from '../../domain/identifier.js';
 import { formatLinkToken, linkUrl, parseLinkToken } from '../../domain/renewal-link.js';
-import { newLinkSecret } from '../../adapters/link-secret.js';
+import { newLinkSecret } from '../../domain/link-secret.js';
 import { parseDuration } from '../../config/duration.js';
 
 describe('account keys', () => {

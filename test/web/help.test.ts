@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAPTCHA, HELP } from '../../messages/pages.js';
+import { CAPTCHA, HELP } from '../../copy/pages.js';
 import { createApp } from '../../web/app.js';
 import { fakeDeps, routeTestConfig } from './support/fakes.js';
 import { PageClient, textOf } from './support/page-client.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAPTCHA, ERRORS, LINK, NEW_IDENTIFIER, SITE, deadLink } from '../../messages/pages.js';
+import { CAPTCHA, ERRORS, LINK, NEW_IDENTIFIER, SITE, deadLink } from '../../copy/pages.js';
 import { createApp } from '../../web/app.js';
 import type { DeadLinkReason } from '../../workflows/definitions.js';
 import { fakeDeps, routeTestConfig } from './support/fakes.js';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT_HOME, ERRORS, LOGIN } from '../../messages/pages.js';
+import { ACCOUNT_HOME, ERRORS, LOGIN } from '../../copy/pages.js';
 import { createApp } from '../../web/app.js';
 import { fakeAccounts, fakeDeps, routeTestConfig } from './support/fakes.js';
 import { PageClient, textOf } from './support/page-client.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../web/app.js';
-import { ERRORS, LOGIN, SITE } from '../../messages/pages.js';
+import { ERRORS, LOGIN, SITE } from '../../copy/pages.js';
 import { fakeDeps, routeTestConfig } from './support/fakes.js';
 import { PageClient, textOf } from './support/page-client.js';
 

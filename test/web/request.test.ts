@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAPTCHA, CONFIRMATION, ERRORS, REQUEST } from '../../messages/pages.js';
+import { CAPTCHA, CONFIRMATION, ERRORS, REQUEST } from '../../copy/pages.js';
 import { createApp } from '../../web/app.js';
 import { createCaptchaStore } from '../../web/captcha.js';
 import { fakeDeps, routeTestConfig } from './support/fakes.js';

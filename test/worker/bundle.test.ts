@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../stack/paths.js';
+import { repoRoot } from '../../dev/stack/paths.js';
 import { prebuiltWorkflowBundle, workflowsPath, WorkflowBundleError } from '../../worker/workflow-bundle.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 
@@ -31,7 +31,7 @@ function doctored(name: string, edit: (map: { sources: string[]; sourcesContent:
 }
 
 beforeAll(async () => {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/build-workflows.ts', bundle], { cwd: repoRoot });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'dev/scripts/build-workflows.ts', bundle], { cwd: repoRoot });
   expect(stdout).toMatch(/workflow bundle .*workflow-bundle\.js \(\d+\.\d MiB\) built in \d+\.\d s/);
 }, 120_000);
 

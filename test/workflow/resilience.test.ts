@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { createDevSmsProvider } from '../../adapters/sms/dev-provider.js';
-import { identifierChangedEmail } from '../../messages/emails.js';
-import { mailpit } from '../../stack/servers.js';
+import { identifierChangedEmail } from '../../copy/emails.js';
+import { mailpit } from '../../dev/stack/servers.js';
 import { listMessages } from '../support/mailpit.js';
-import { Stack } from '../../stack/stack.js';
+import { Stack } from '../../dev/stack/stack.js';
 import { connectDevServer, startRenewalHarness, type DevServer } from './harness.js';
 
 let dev: DevServer;

@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { isValidNumic, normaliseNumic } from '../../domain/account-keys.js';
-import { HELP, SITE } from '../../messages/pages.js';
+import { HELP, SITE } from '../../copy/pages.js';
 import { checkCaptcha } from '../captcha-check.js';
 import { validate, wantsCaptchaRefresh } from '../forms.js';
 import { page, redirectAfterPost } from '../respond.js';

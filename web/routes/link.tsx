@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { LINK_PATH } from '../../domain/renewal-link.js';
-import { LINK, NEW_IDENTIFIER, SITE, deadLink } from '../../messages/pages.js';
+import { LINK, NEW_IDENTIFIER, SITE, deadLink } from '../../copy/pages.js';
 import type { DeadLinkReason, OpenLinkResult } from '../../workflows/definitions.js';
 import { checkCaptcha } from '../captcha-check.js';
 import { validate, wantsCaptchaRefresh, type FieldErrors } from '../forms.js';

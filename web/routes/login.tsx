@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { hashPassword, verifyPassword } from '../../adapters/passwords.js';
 import { normaliseIdentifier } from '../../domain/identifier.js';
-import { LOGIN } from '../../messages/pages.js';
+import { LOGIN } from '../../copy/pages.js';
 import { validate } from '../forms.js';
 import { page, redirectAfterPost } from '../respond.js';
 import type { Services } from '../services.js';

@@ -2,7 +2,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { isValidNumic, normaliseNumic } from '../../domain/account-keys.js';
-import { CONFIRMATION, REQUEST, SITE } from '../../messages/pages.js';
+import { CONFIRMATION, REQUEST, SITE } from '../../copy/pages.js';
 import { validate, wantsCaptchaRefresh } from '../forms.js';
 import { checkCaptcha } from '../captcha-check.js';
 import { page, redirectAfterPost } from '../respond.js';

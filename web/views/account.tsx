@@ -1,4 +1,4 @@
-import { ACCOUNT_HOME } from '../../messages/pages.js';
+import { ACCOUNT_HOME } from '../../copy/pages.js';
 import { Form } from './components.js';
 import { Layout } from './layout.js';
 

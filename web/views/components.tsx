@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { CAPTCHA, FORM } from '../../messages/pages.js';
+import { CAPTCHA, FORM } from '../../copy/pages.js';
 import type { CaptchaChallenge } from '../captcha.js';
 import { ACTION_FIELD, CSRF_FIELD, REFRESH_CAPTCHA, type FieldErrors } from '../forms.js';
 

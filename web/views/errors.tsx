@@ -1,4 +1,4 @@
-import { ERRORS } from '../../messages/pages.js';
+import { ERRORS } from '../../copy/pages.js';
 import { MessagePage } from './layout.js';
 
 const home = [{ label: ERRORS.home, href: '/' }];

@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { ERRORS, SITE } from '../../messages/pages.js';
+import { ERRORS, SITE } from '../../copy/pages.js';
 import { ASSETS } from '../assets.js';
 
 /**

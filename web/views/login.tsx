@@ -1,4 +1,4 @@
-import { LOGIN, SITE } from '../../messages/pages.js';
+import { LOGIN, SITE } from '../../copy/pages.js';
 import type { FieldErrors } from '../forms.js';
 import { ErrorSummary, Field, Form, RequiredNotice } from './components.js';
 import { Layout } from './layout.js';

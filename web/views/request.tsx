@@ -1,4 +1,4 @@
-import { CAPTCHA, REQUEST, SITE } from '../../messages/pages.js';
+import { CAPTCHA, REQUEST, SITE } from '../../copy/pages.js';
 import type { CaptchaChallenge } from '../captcha.js';
 import type { FieldErrors } from '../forms.js';
 import { CAPTCHA_FIELD, CaptchaField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';

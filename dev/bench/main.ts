@@ -1,0 +1,253 @@
+/**
+ * `npm run bench`: starts its own stack (own ports, .data/bench/stack/ wiped), then measures
+ *   1. the Temporal baseline: start + 2 updates on a bare workflow, N times, C at a time;
+ *   2. end to end: N complete renewals through the real HTTP endpoints, C citizens at a time;
+ *   3. hold: K renewals left waiting for their link, the worker's memory, a sample completed and
+ *      a short-TTL sample expired;
+ * prints a table, writes JSON under .data/bench/results/ (or --data-dir), and stops everything,
+ * also on Ctrl-C.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { connectRegistry, type Registry } from '../../adapters/registry.js';
+import { connectTemporal, type TemporalClient } from '../../client/connect.js';
+import { createRenewalClient } from '../../client/renewals.js';
+import { createFieldSealer } from '../../codec/sealed-field.js';
+import { ConfigError, loadConfig } from '../../config/index.js';
+import { StackError } from '../stack/errors.js';
+import { Stack } from '../stack/stack.js';
+import { seedCitizens } from './accounts.js';
+import { baselineWorkflowId, runBaseline } from './baseline/run.js';
+import { historyBreakdown } from './breakdown.js';
+import { machine, machineState } from './cpu.js';
+import { runEndToEnd } from './end-to-end.js';
+import { benchEnvironment, resultsDir, stackDataDir } from './environment.js';
+import { runHold, waitNoRenewalRunning } from './hold.js';
+import { Mailpit } from './mailpit.js';
+import { USAGE, parseOptions, type BenchOptions } from './options.js';
+import { Phase } from './phase.js';
+import { compare, evaluateTargets, printReport, writeResults, type BenchResult } from './report.js';
+import { monotonicUs, summariseProfiles, type Window } from './profile.js';
+import { benchTaskQueues, startBenchStack, waitForPollers, wipeDataDir, type BenchStack } from './stack.js';
+import { Timings } from './stats.js';
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+
+let options: BenchOptions;
+try {
+  options = parseOptions(process.argv.slice(2));
+} catch (err) {
+  console.error(`${(err as Error).message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (options.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const env = benchEnvironment(options, process.env);
+const stack = new Stack(stackDataDir(options.dataDir));
+const aborter = new AbortController();
+const signal = aborter.signal;
+const closers: (() => Promise<unknown>)[] = [];
+let exiting: Promise<void> | undefined;
+
+const result: BenchResult = {
+  startedAt: new Date().toISOString(),
+  options: { ...options, skip: [...options.skip] },
+  machine: machine(),
+  machineBefore: machineState(),
+  workerMaxCachedWorkflows: -1, // set from the configuration once loaded
+  targets: [],
+};
+
+async function cleanUp(): Promise<void> {
+  await Promise.allSettled(closers.map((close) => close()));
+  await stack.stop();
+}
+
+/** Stops the stack, then reports what was measured (all of it, or up to an interruption). */
+async function finish(code: number): Promise<never> {
+  evaluateTargets(result);
+  if (result.targets.some((t) => t.name === 'waiting renewals still work' && t.met === false)) code = Math.max(code, 1);
+  result.finishedAt = new Date().toISOString();
+  say('stopping the stack...');
+  await cleanUp();
+  try {
+    if (options.cpuProf) result.profiles = summariseProfiles(profileDir, windows);
+    result.machineAfter = machineState();
+    printReport(result);
+    say(`results: ${writeResults(result, resultsDir(options.dataDir))} (and latest.json beside it)`);
+  } catch (err) {
+    console.error(`[bench] could not write the results: ${(err as Error).message}`);
+  }
+  process.exit(code);
+}
+
+for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(name, () => {
+    if (exiting) return say('still stopping the stack...');
+    say(`${name}: stopping the stack, then reporting what was measured...`);
+    result.error = `interrupted (${name})`;
+    aborter.abort(new Error(result.error));
+    exiting = finish(130);
+  });
+}
+
+/** Up to 20 indexes spread over 0..count-1: the runs whose histories are read. */
+const spread = (count: number, size = 20) =>
+  [...new Set(Array.from({ length: Math.min(size, count) }, (_, i) => Math.round((i * (count - 1)) / Math.max(1, Math.min(size, count) - 1))))];
+
+const windows: Record<string, Window[]> = {};
+const profileDir = join(stackDataDir(options.dataDir), 'profiles');
+
+async function main(): Promise<number> {
+  say(`N = ${options.n}, C = ${options.c}, K = ${options.k}; load average ${result.machineBefore.loadAverage.join(' ')}`);
+  wipeDataDir(stackDataDir(options.dataDir));
+  // After the wipe: the secrets (payload key, renewal ID secret...) are generated now, once, for all processes.
+  const config = loadConfig(env);
+  result.workerMaxCachedWorkflows = config.temporal.maxCachedWorkflows;
+  const started = performance.now();
+  const bench: BenchStack = await startBenchStack(
+    stack,
+    config,
+    env,
+    { profileDir: options.cpuProf ? profileDir : undefined, serverConfig: options.serverConfig },
+    say,
+  );
+  // A process of the stack that dies ends the run at once, with its log tail.
+  const died = bench.died.catch((err: Error) => {
+    aborter.abort(err);
+    throw err;
+  });
+  died.catch(() => {}); // reported by whichever wait it ends
+  const guard = <T>(work: Promise<T>) => Promise.race([work, died]);
+
+  const renewalTemporal: TemporalClient = await connectTemporal(config);
+  closers.push(() => renewalTemporal.close());
+  const baselineConnection = await Connection.connect({ address: config.temporal.address });
+  closers.push(() => baselineConnection.close());
+  const baselineClient = new Client({ connection: baselineConnection, namespace: config.temporal.namespace });
+  const registry: Registry = await connectRegistry(config.mongo.uri, config.mongo.database);
+  closers.push(() => registry.close());
+  await guard(waitForPollers(baselineClient, config.temporal.namespace, benchTaskQueues(config)));
+  result.stackStartMs = Math.round(performance.now() - started);
+  say(`stack ready in ${(result.stackStartMs / 1000).toFixed(1)} s (logs in ${config.dataDir}/logs/)`);
+
+  const mailpit = new Mailpit(config.smtp.mailpitUiPort, config.web.publicBaseUrl);
+  const renewalOptions = {
+    client: renewalTemporal.client,
+    taskQueue: config.temporal.taskQueue,
+    renewalIdSecret: config.temporal.renewalIdSecret,
+    sealer: createFieldSealer(config.payloadCodec.fieldSealKey),
+  };
+  const renewals = createRenewalClient({ ...renewalOptions, policy: config.renewal });
+  const runId = randomBytes(3).toString('hex');
+  const { pids } = bench;
+  const appPids = { worker: bench.worker.pid!, web: bench.web.pid!, 'baseline worker': bench.baselineWorker.pid! };
+
+  if (!options.skip.has('baseline') || !options.skip.has('e2e')) {
+    say(`seeding ${options.warmup + options.n} citizens...`);
+    await registry.ensureIndexes();
+    const warm = await guard(seedCitizens(registry, { prefix: 'W', count: options.warmup, distinctPasswords: true }));
+    const citizens = await guard(seedCitizens(registry, { prefix: 'E', count: options.n, distinctPasswords: true }));
+
+    say(`warming up (${options.warmup} of each)...`);
+    const warmTimings = new Timings();
+    const warmBaseline = await guard(runBaseline(baselineClient, `${runId}-warm`, 0, options.warmup, options.c, warmTimings, signal));
+    const warmE2e = await guard(runEndToEnd(config.web.publicBaseUrl, mailpit, warm, options.c, warmTimings, signal));
+    const warmFailures = [...warmBaseline.failures, ...warmE2e.failures];
+    if (warmFailures.length > 0) throw new Error(`warm-up failed: ${warmFailures[0]!.error}`);
+    await guard(waitNoRenewalRunning(renewalTemporal.client, 120_000, signal));
+
+    // Baseline and end to end alternate, round after round, so that other work on the machine
+    // (shared by other engineers' test runs) weighs on both alike.
+    const baseline = new Phase(pids, appPids);
+    const e2e = new Phase(pids, appPids);
+    const runBaselinePhase = !options.skip.has('baseline');
+    const runE2e = !options.skip.has('e2e');
+    say(
+      `${options.rounds} rounds of ${runBaselinePhase ? 'baseline (signal-with-start + 2 updates)' : ''}${runBaselinePhase && runE2e ? ' then ' : ''}` +
+        `${runE2e ? 'end-to-end renewals through the web' : ''}, ${options.n} in all, ${options.c} at a time...`,
+    );
+    for (let round = 0; round < options.rounds; round++) {
+      const from = Math.floor((round * options.n) / options.rounds);
+      const to = Math.floor(((round + 1) * options.n) / options.rounds);
+      if (runBaselinePhase) {
+        await guard(baseline.round(to - from, from, (timings) => runBaseline(baselineClient, runId, from, to - from, options.c, timings, signal)));
+      }
+      if (runE2e) {
+        await guard(
+          e2e.round(to - from, from, async (timings) => {
+            const outcome = await runEndToEnd(config.web.publicBaseUrl, mailpit, citizens.slice(from, to), options.c, timings, signal);
+            // The round's last notifications go out before the next round: their CPU counts, not
+            // their time (the citizens already have their identifier).
+            await waitNoRenewalRunning(renewalTemporal.client, 120_000, signal);
+            return outcome;
+          }),
+        );
+      }
+      say(`  round ${round + 1}/${options.rounds}: ${to} done`);
+    }
+    if (runBaselinePhase) {
+      result.baseline = baseline.result();
+      windows.baseline = baseline.windows;
+      result.baseline.breakdown = await guard(historyBreakdown(baselineClient, spread(options.n).map((i) => baselineWorkflowId(runId, i))));
+      say(`  baseline ${result.baseline.perSecond} /s${result.baseline.failureCount ? `, ${result.baseline.failureCount} FAILED` : ''}`);
+    }
+    if (runE2e) {
+      result.e2e = e2e.result();
+      windows.e2e = e2e.windows;
+      result.e2e.breakdown = await guard(historyBreakdown(renewalTemporal.client, spread(options.n).map((i) => renewals.workflowIdFor(citizens[i]!.numic))));
+      say(`  end to end ${result.e2e.perSecond} renewals/s${result.e2e.failureCount ? `, ${result.e2e.failureCount} FAILED` : ''}`);
+    }
+    compare(result);
+  }
+
+  if (!options.skip.has('hold') && options.k > 0) {
+    await guard(waitNoRenewalRunning(renewalTemporal.client, 300_000, signal));
+    say(`hold: seeding ${options.k + options.expirySample} citizens...`);
+    const seedStarted = performance.now();
+    const held = await guard(seedCitizens(registry, { prefix: 'H', count: options.k, distinctPasswords: false }));
+    const expiring = await guard(seedCitizens(registry, { prefix: 'X', count: options.expirySample, distinctPasswords: false }));
+    const seedMs = Math.round(performance.now() - seedStarted);
+    const pacing = options.holdWindow > 0 ? `, at most ${options.holdWindow} without their link email yet` : ', all at once';
+    say(`  seeded in ${(seedMs / 1000).toFixed(1)} s; starting ${options.k} renewals (${options.holdConcurrency} calls in flight${pacing})...`);
+    const holdStartUs = monotonicUs();
+    const hold = await guard(
+      runHold({
+        client: renewalTemporal.client,
+        renewals,
+        shortTtlRenewals: createRenewalClient({ ...renewalOptions, policy: { ...config.renewal, linkTtlMs: options.expiryTtlMs } }),
+        mailpit,
+        held,
+        expiring,
+        sample: options.sample,
+        concurrency: options.holdConcurrency,
+        window: options.holdWindow,
+        expiryTtlMs: options.expiryTtlMs,
+        workerPid: bench.worker.pid!,
+        progress: (result.holdProgress = {}),
+        say,
+        signal,
+      }),
+    );
+    windows.hold = [{ startUs: holdStartUs, endUs: monotonicUs() }];
+    result.hold = { ...hold, seedMs };
+  }
+  // Missed targets are reported, not failed; renewals that went wrong fail the run.
+  return (result.e2e?.failureCount ?? 0) + (result.baseline?.failureCount ?? 0);
+}
+
+let code = 0;
+try {
+  code = (await main()) > 0 ? 1 : 0;
+} catch (err) {
+  code = 1;
+  if (!exiting) {
+    const known = err instanceof StackError || err instanceof ConfigError;
+    result.error = known ? (err as Error).message : ((err as Error)?.stack ?? String(err));
+  }
+}
+await (exiting ?? finish(code));

@@ -1,0 +1,272 @@
+/**
+ * What an operator does to renewals, beside what the Temporal UI shows: find the stuck ones with a
+ * visibility query on the search attributes the workflow upserts, read one, cancel it, resend its
+ * link, export its history as a replay case. The ops command line (ops/cli.ts) is a thin shell
+ * over these functions.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcDeadlineError,
+  type Client,
+  type WorkflowExecutionStatusName,
+} from '@temporalio/client';
+import type { PayloadCodec, TypedSearchAttributes } from '@temporalio/common';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { decodedHistoryJson } from '../codec/decode-history.js';
+import { RENEWAL_WORKFLOW_TYPE, type RenewalKind, type RenewalStage, type RenewalStatus } from '../workflows/definitions.js';
+import {
+  RenewalDeadline,
+  RenewalKind as RenewalKindKey,
+  RenewalStage as RenewalStageKey,
+  RenewalStageSince,
+} from '../workflows/search-attributes.js';
+import type { RenewalClient } from '../client/renewals.js';
+
+export const RENEWAL_STAGES = [
+  'looking-up',
+  'waiting-for-link',
+  'waiting-for-password',
+  'assigning',
+  'notifying',
+  'closed',
+] as const satisfies readonly RenewalStage[];
+
+export const isRenewalStage = (value: string): value is RenewalStage => (RENEWAL_STAGES as readonly string[]).includes(value);
+
+/** A workflow ID as this service makes them (client/renewal-id.ts), or one typed by hand. */
+const WORKFLOW_ID = /^[A-Za-z0-9._:-]{1,200}$/;
+
+export interface RenewalQuery {
+  stage?: RenewalStage;
+  /** Only renewals whose stage began before this instant. */
+  stageSinceBefore?: Date;
+  running?: boolean;
+  workflowId?: string;
+}
+
+/**
+ * A visibility list query, e.g. `WorkflowType = 'renewalWorkflow' AND RenewalStage = 'waiting-for-link'
+ * AND RenewalStageSince < '2025-11-27T12:00:00.000Z' AND ExecutionStatus = 'Running'`. Every value
+ * comes from a closed set or is checked, so nothing typed can change the query's meaning.
+ */
+export function renewalQuery({ stage, stageSinceBefore, running, workflowId }: RenewalQuery): string {
+  const clauses = [`WorkflowType = '${RENEWAL_WORKFLOW_TYPE}'`];
+  if (workflowId !== undefined) {
+    if (!WORKFLOW_ID.test(workflowId)) throw new Error(`invalid workflow ID "${workflowId}"`);
+    clauses.push(`WorkflowId = '${workflowId}'`);
+  }
+  if (stage !== undefined) {
+    if (!isRenewalStage(stage)) throw new Error(`unknown stage "${stage}"`);
+    clauses.push(`RenewalStage = '${stage}'`);
+  }
+  if (stageSinceBefore !== undefined) clauses.push(`RenewalStageSince < '${stageSinceBefore.toISOString()}'`);
+  if (running) clauses.push(`ExecutionStatus = 'Running'`);
+  return clauses.join(' AND ');
+}
+
+/**
+ * Running renewals whose stage has not changed for `olderThanMs`. Without a stage, also those no
+ * worker ever picked up: they carry no stage attributes yet, so their start time is what counts.
+ */
+export function stuckRenewalsQuery({ stage, olderThanMs, now = new Date() }: { stage?: RenewalStage; olderThanMs: number; now?: Date }) {
+  const before = new Date(now.getTime() - olderThanMs);
+  if (stage !== undefined) return renewalQuery({ stage, stageSinceBefore: before, running: true });
+  const since = `'${before.toISOString()}'`;
+  return [
+    `WorkflowType = '${RENEWAL_WORKFLOW_TYPE}'`,
+    `(RenewalStageSince < ${since} OR (RenewalStageSince IS NULL AND StartTime < ${since}))`,
+    `ExecutionStatus = 'Running'`,
+  ].join(' AND ');
+}
+
+export interface RenewalListItem {
+  workflowId: string;
+  runId: string;
+  execution: WorkflowExecutionStatusName;
+  startTime: Date;
+  closeTime?: Date;
+  kind?: RenewalKind;
+  stage?: RenewalStage;
+  stageSince?: Date;
+  deadline?: Date;
+}
+
+function fromSearchAttributes(attributes: TypedSearchAttributes) {
+  const stage = attributes.get(RenewalStageKey);
+  return {
+    kind: attributes.get(RenewalKindKey) as RenewalKind | undefined,
+    stage: stage !== undefined && isRenewalStage(stage) ? stage : undefined,
+    stageSince: attributes.get(RenewalStageSince),
+    deadline: attributes.get(RenewalDeadline),
+  };
+}
+
+/** Runs a visibility list query; the oldest stage first (SQL visibility cannot ORDER BY). */
+export async function listRenewals(client: Client, query: string, limit = 100): Promise<RenewalListItem[]> {
+  const items: RenewalListItem[] = [];
+  for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
+    items.push({
+      workflowId: info.workflowId,
+      runId: info.runId,
+      execution: info.status.name,
+      startTime: info.startTime,
+      closeTime: info.closeTime,
+      ...fromSearchAttributes(info.typedSearchAttributes),
+    });
+    if (items.length >= limit) break;
+  }
+  const since = (item: RenewalListItem) => (item.stageSince ?? item.startTime).getTime();
+  return items.sort((a, b) => since(a) - since(b));
+}
+
+export type RenewalTarget = { workflowId: string } | { numic: string };
+
+export type OperatorStatus =
+  | { status: 'not-found'; workflowId: string }
+  | (RenewalListItem & {
+      status: 'found';
+      summary?: string;
+      /** The workflow's own answer to the `status` query; absent when no worker answered in time. */
+      live?: RenewalStatus;
+    });
+
+export type CancelOutcome =
+  | { status: 'cancel-requested'; workflowId: string }
+  | { status: 'not-found'; workflowId: string }
+  | { status: 'not-running'; workflowId: string; execution: WorkflowExecutionStatusName };
+
+export type ResendOutcome =
+  | { status: 'sent'; workflowId: string }
+  /** No worker took the update in time: it may still be carried out when one comes back. */
+  | { status: 'no-answer'; workflowId: string }
+  | { status: 'refused'; workflowId: string; reason: 'rate-limited' | 'not-waiting' }
+  | { status: 'not-found'; workflowId: string }
+  | { status: 'not-running'; workflowId: string; execution: WorkflowExecutionStatusName };
+
+export interface ExportHistoryOptions {
+  workflowId: string;
+  runId?: string;
+  /** The replay case's name: the file is `<directory>/<name>.json`. */
+  name: string;
+  directory: string;
+  /** Decodes payloads so the case replays with any key; without it the file keeps the ciphertext. */
+  codec?: PayloadCodec;
+  overwrite?: boolean;
+}
+
+export type ExportOutcome =
+  | { status: 'written'; path: string; events: number; execution: WorkflowExecutionStatusName; decoded: boolean }
+  | { status: 'not-found'; workflowId: string }
+  | { status: 'exists'; path: string };
+
+export const CASE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const MAX_REASON_LENGTH = 500;
+
+export interface OperatorToolsOptions {
+  client: Client;
+  renewals: Pick<RenewalClient, 'workflowIdFor' | 'status' | 'cancel' | 'resendLink'>;
+  /** How long `status` waits for a worker to answer the query before reporting without it. */
+  queryTimeoutMs?: number;
+  /** How long `resend` waits for a worker to carry out the update. */
+  updateTimeoutMs?: number;
+}
+
+export function createOperatorTools({ client, renewals, queryTimeoutMs = 5_000, updateTimeoutMs = 30_000 }: OperatorToolsOptions) {
+  const workflowIdOf = (target: RenewalTarget) => ('workflowId' in target ? target.workflowId : renewals.workflowIdFor(target.numic));
+
+  /** The latest run as the server knows it: answers even when no worker runs. */
+  async function describe(workflowId: string) {
+    try {
+      return await client.workflow.getHandle(workflowId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+  }
+
+  return {
+    workflowIdOf,
+
+    async listStuck({ stage, olderThanMs, limit = 100, now = new Date() }: { stage?: RenewalStage; olderThanMs: number; limit?: number; now?: Date }) {
+      const query = stuckRenewalsQuery({ stage, olderThanMs, now });
+      return { query, renewals: await listRenewals(client, query, limit) };
+    },
+
+    async status(target: RenewalTarget): Promise<OperatorStatus> {
+      const workflowId = workflowIdOf(target);
+      const description = await describe(workflowId);
+      if (!description) return { status: 'not-found', workflowId };
+      // A stuck renewal often means no worker: the query is bounded, the description is not lost.
+      const live = await client
+        .withDeadline(Date.now() + queryTimeoutMs, () => renewals.status(workflowId))
+        .then((answer) => (answer.status === 'found' ? answer : undefined))
+        .catch(() => undefined);
+      return {
+        status: 'found',
+        workflowId,
+        runId: description.runId,
+        execution: description.status.name,
+        startTime: description.startTime,
+        closeTime: description.closeTime,
+        ...fromSearchAttributes(description.typedSearchAttributes),
+        summary: await description.staticSummary().catch(() => undefined),
+        live: live && stripStatus(live),
+      };
+    },
+
+    async cancel(target: RenewalTarget, reason: string): Promise<CancelOutcome> {
+      const trimmed = reason.trim();
+      if (!trimmed) throw new Error('a reason is required');
+      if (trimmed.length > MAX_REASON_LENGTH) throw new Error(`the reason must be at most ${MAX_REASON_LENGTH} characters`);
+      const workflowId = workflowIdOf(target);
+      const description = await describe(workflowId);
+      if (!description) return { status: 'not-found', workflowId };
+      if (description.status.name !== 'RUNNING') return { status: 'not-running', workflowId, execution: description.status.name };
+      const result = await renewals.cancel(workflowId, trimmed);
+      return { ...result, workflowId };
+    },
+
+    async resend(target: RenewalTarget): Promise<ResendOutcome> {
+      const workflowId = workflowIdOf(target);
+      const description = await describe(workflowId);
+      if (!description) return { status: 'not-found', workflowId };
+      if (description.status.name !== 'RUNNING') return { status: 'not-running', workflowId, execution: description.status.name };
+      try {
+        const result = await client.withDeadline(Date.now() + updateTimeoutMs, () => renewals.resendLink(workflowId));
+        return { ...result, workflowId };
+      } catch (err) {
+        if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(err)) return { status: 'no-answer', workflowId };
+        throw err;
+      }
+    },
+
+    async exportHistory({ workflowId, runId, name, directory, codec, overwrite = false }: ExportHistoryOptions): Promise<ExportOutcome> {
+      if (!CASE_NAME.test(name)) throw new Error(`invalid case name "${name}": lowercase letters, digits and dashes`);
+      const path = join(directory, `${name}.json`);
+      if (!overwrite && existsSync(path)) return { status: 'exists', path };
+      const handle = client.workflow.getHandle(workflowId, runId);
+      let description;
+      try {
+        description = await handle.describe();
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { status: 'not-found', workflowId };
+        throw err;
+      }
+      const history = await client.workflow.getHandle(workflowId, description.runId).fetchHistory();
+      const json = codec ? await decodedHistoryJson(history, codec) : historyToJSON(history);
+      await mkdir(directory, { recursive: true });
+      await writeFile(path, `${json}\n`, 'utf8');
+      return { status: 'written', path, events: history.events?.length ?? 0, execution: description.status.name, decoded: codec !== undefined };
+    },
+  };
+}
+
+function stripStatus({ status: _found, ...rest }: { status: 'found' } & RenewalStatus): RenewalStatus {
+  return rest;
+}
+
+export type OperatorTools = ReturnType<typeof createOperatorTools>;

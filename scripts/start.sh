@@ -1,9 +1,0 @@
-#!/usr/bin/env bash
-# npm start: node dependencies and tools if missing, then the whole stack (scripts/start.ts).
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-source scripts/ensure-deps.sh
-ensure_node_modules
-bash tools/setup.sh
-# One node process (no npx/tsx wrapper): Ctrl-C and SIGTERM reach the supervisor directly.
-exec node --import tsx scripts/start.ts
