@@ -75,7 +75,9 @@ export function createActivities(deps: ActivityDependencies) {
     async notifyIdentifierChanged({ accountId, renewalId }: { accountId: string; renewalId: string }): Promise<void> {
       const account = await requireAccount(accountId);
       const sent = await Promise.allSettled([notifyByEmail(account, renewalId), notifyBySms(account, renewalId)]);
-      const failed = sent.flatMap((result, i) => (result.status === 'rejected' ? [`${['email', 'SMS'][i]}: ${(result.reason as Error)?.message}`] : []));
+      const failed = sent.flatMap((result, i) =>
+        result.status === 'rejected' ? [`${['email', 'SMS'][i]}: ${(result.reason as Error)?.message}`] : [],
+      );
       if (failed.length > 0) throw new Error(`notice not sent (${failed.join('; ')})`);
     },
 

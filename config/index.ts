@@ -115,8 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function buildConfig(e: z.infer<typeof EnvSchema>) {
   const production = e.NODE_ENV === 'production';
   const dataDir = resolve(e.DATA_DIR);
-  const secret = (name: string, value: string | undefined, bytes: number) =>
-    value ?? devSecret(dataDir, name, bytes, production);
+  const secret = (name: string, value: string | undefined, bytes: number) => value ?? devSecret(dataDir, name, bytes, production);
   const payloadKey = Buffer.from(secret('PAYLOAD_KEY', e.PAYLOAD_KEY, 32), 'base64');
   if (payloadKey.length !== 32) throw new ConfigError('PAYLOAD_KEY must be 32 bytes, base64-encoded');
   const fieldSealKey = Buffer.from(secret('FIELD_SEAL_KEY', e.FIELD_SEAL_KEY, 32), 'base64');

@@ -10,7 +10,18 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Lo
     name,
     level: config.logLevel,
     redact: {
-      paths: ['password', '*.password', 'token', '*.token', 'secret', '*.secret', 'captcha', '*.captcha', 'req.headers.cookie', 'headers.cookie'],
+      paths: [
+        'password',
+        '*.password',
+        'token',
+        '*.token',
+        'secret',
+        '*.secret',
+        'captcha',
+        '*.captcha',
+        'req.headers.cookie',
+        'headers.cookie',
+      ],
       censor: '[secret]',
     },
   });

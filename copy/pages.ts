@@ -22,7 +22,8 @@ export const SITE = {
     { label: 'Accessibilité : partiellement conforme', href: '/aide#accessibilite' },
     { label: 'Contacter la cellule d’assistance', href: '/aide' },
   ],
-  licence: 'Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont proposés sous licence etalab-2.0',
+  licence:
+    'Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont proposés sous licence etalab-2.0',
   titleSuffix: ' – Espace consulaire',
   requiredNotice: 'Sauf mention contraire, tous les champs sont obligatoires.',
   optional: '(facultatif)',
@@ -32,8 +33,7 @@ export const SITE = {
 };
 
 export const FORM = {
-  errorSummaryTitle: (count: number) =>
-    count === 1 ? 'Le formulaire contient 1 erreur' : `Le formulaire contient ${count} erreurs`,
+  errorSummaryTitle: (count: number) => (count === 1 ? 'Le formulaire contient 1 erreur' : `Le formulaire contient ${count} erreurs`),
 };
 
 export const CAPTCHA = {
@@ -112,9 +112,7 @@ export const LINK = {
   title: 'Choisir votre nouvel identifiant',
   intro: 'Pour confirmer que c’est bien vous, saisissez le mot de passe que vous avez reçu par SMS, puis le code de sécurité.',
   deadline: (minutes: number) =>
-    minutes <= 1
-      ? 'Vous avez moins d’une minute pour valider.'
-      : `Vous avez ${minutes} minutes pour valider.`,
+    minutes <= 1 ? 'Vous avez moins d’une minute pour valider.' : `Vous avez ${minutes} minutes pour valider.`,
   attempts: (left: number) => (left === 1 ? 'Il vous reste 1 essai.' : `Il vous reste ${left} essais.`),
   password: 'Mot de passe reçu par SMS',
   passwordHint: 'Il s’agit du mot de passe actuel de votre compte : il ne change pas.',
@@ -143,8 +141,7 @@ export const NEW_IDENTIFIER = {
   ],
   login: 'Me connecter avec mon nouvel identifiant',
   goneTitle: 'Cet identifiant n’est plus affiché',
-  gone:
-    'Pour votre sécurité, le nouvel identifiant n’est affiché qu’une seule fois. Si vous ne l’avez pas noté, faites une nouvelle demande.',
+  gone: 'Pour votre sécurité, le nouvel identifiant n’est affiché qu’une seule fois. Si vous ne l’avez pas noté, faites une nouvelle demande.',
 };
 
 /** Durations in words, as the pages show them: "1 heure", "15 minutes", "2 heures". */
@@ -190,15 +187,18 @@ export const deadLink = (reason: DeadLinkReason, delays: Delays) => DEAD_LINK(de
 
 export const HELP = {
   title: 'Aide et contact',
-  intro: 'Vous ne parvenez pas à vous connecter ou à renouveler votre identifiant ? Consultez les réponses ci-dessous ou écrivez à la cellule d’assistance.',
+  intro:
+    'Vous ne parvenez pas à vous connecter ou à renouveler votre identifiant ? Consultez les réponses ci-dessous ou écrivez à la cellule d’assistance.',
   faq: [
     {
       question: 'J’ai perdu mon identifiant',
-      answer: 'Sur la page de connexion, choisissez « Identifiant perdu ou non reçu ? ». Il vous faudra votre NUMIC, votre adresse électronique et le mot de passe reçu par SMS.',
+      answer:
+        'Sur la page de connexion, choisissez « Identifiant perdu ou non reçu ? ». Il vous faudra votre NUMIC, votre adresse électronique et le mot de passe reçu par SMS.',
     },
     {
       question: 'Je n’ai pas reçu le courriel',
-      answer: 'Vérifiez vos courriers indésirables. Le courriel n’est envoyé que si le NUMIC et l’adresse électronique correspondent à votre compte.',
+      answer:
+        'Vérifiez vos courriers indésirables. Le courriel n’est envoyé que si le NUMIC et l’adresse électronique correspondent à votre compte.',
     },
   ],
   accessibilityTitle: 'Accessibilité',
@@ -222,7 +222,8 @@ export const HELP = {
     nameTooLong: 'Le nom ne doit pas dépasser 120 caractères.',
     emailRequired: 'Saisissez votre adresse électronique.',
     emailFormat: 'Saisissez une adresse électronique valide, au format nom@domaine.fr.',
-    numicFormat: 'Le NUMIC doit comporter de 8 à 14 lettres et chiffres (exemple : 2026000001). Laissez ce champ vide si vous ne le connaissez pas.',
+    numicFormat:
+      'Le NUMIC doit comporter de 8 à 14 lettres et chiffres (exemple : 2026000001). Laissez ce champ vide si vous ne le connaissez pas.',
     messageRequired: 'Saisissez votre message.',
     messageTooShort: 'Votre message est trop court : décrivez votre difficulté en quelques mots (10 caractères au minimum).',
     messageTooLong: 'Votre message ne doit pas dépasser 2 000 caractères.',

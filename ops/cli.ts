@@ -87,7 +87,14 @@ function stuckTable(items: RenewalListItem[], now: Date): string {
   });
   const header = ['workflowId', 'étape', 'depuis (Paris)', 'durée', 'échéance (Paris)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function statusText(s: Extract<OperatorStatus, { status: 'found' }>): string {
@@ -158,7 +165,9 @@ export async function main(argv: string[]): Promise<number> {
         if (stuck.length === 0) {
           console.log(`Aucun renouvellement en cours ${scope} depuis plus de ${values['older-than'] ?? '2h'}.`);
         } else {
-          console.log(`${stuck.length} renouvellement(s) en cours ${scope} depuis plus de ${values['older-than'] ?? '2h'}${stuck.length === limit ? ` (limité à ${limit})` : ''} :\n`);
+          console.log(
+            `${stuck.length} renouvellement(s) en cours ${scope} depuis plus de ${values['older-than'] ?? '2h'}${stuck.length === limit ? ` (limité à ${limit})` : ''} :\n`,
+          );
           console.log(stuckTable(stuck, now));
         }
         return EXIT.ok;
@@ -181,7 +190,9 @@ export async function main(argv: string[]): Promise<number> {
         const result = await tools.cancel(target, values.reason);
         switch (result.status) {
           case 'cancel-requested':
-            console.log(`Annulation demandée pour ${result.workflowId} : dès que le worker la traite, le lien meurt et l'issue est « cancelled ».`);
+            console.log(
+              `Annulation demandée pour ${result.workflowId} : dès que le worker la traite, le lien meurt et l'issue est « cancelled ».`,
+            );
             return EXIT.ok;
           case 'not-running':
             console.error(`${result.workflowId} est déjà terminé (${result.execution}) : rien à annuler.`);
@@ -228,7 +239,9 @@ export async function main(argv: string[]): Promise<number> {
         }
         // Decoded histories hold citizens' data in clear: only from test or demo renewals.
         if (config.production && !values.encrypted) {
-          console.error("Refusé en production : un historique déchiffré contiendrait des données personnelles. Utilisez --encrypted, ou exportez depuis un environnement de test.");
+          console.error(
+            'Refusé en production : un historique déchiffré contiendrait des données personnelles. Utilisez --encrypted, ou exportez depuis un environnement de test.',
+          );
           return EXIT.refused;
         }
         const result = await tools.exportHistory({

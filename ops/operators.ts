@@ -191,7 +191,17 @@ export function createOperatorTools({ client, renewals, queryTimeoutMs = 5_000, 
   return {
     workflowIdOf,
 
-    async listStuck({ stage, olderThanMs, limit = 100, now = new Date() }: { stage?: RenewalStage; olderThanMs: number; limit?: number; now?: Date }) {
+    async listStuck({
+      stage,
+      olderThanMs,
+      limit = 100,
+      now = new Date(),
+    }: {
+      stage?: RenewalStage;
+      olderThanMs: number;
+      limit?: number;
+      now?: Date;
+    }) {
       const query = stuckRenewalsQuery({ stage, olderThanMs, now });
       return { query, renewals: await listRenewals(client, query, limit) };
     },
@@ -260,7 +270,13 @@ export function createOperatorTools({ client, renewals, queryTimeoutMs = 5_000, 
       const json = codec ? await decodedHistoryJson(history, codec) : historyToJSON(history);
       await mkdir(directory, { recursive: true });
       await writeFile(path, `${json}\n`, 'utf8');
-      return { status: 'written', path, events: history.events?.length ?? 0, execution: description.status.name, decoded: codec !== undefined };
+      return {
+        status: 'written',
+        path,
+        events: history.events?.length ?? 0,
+        execution: description.status.name,
+        decoded: codec !== undefined,
+      };
     },
   };
 }

@@ -9,7 +9,11 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 export function clientAddressFrom(trustProxy: boolean) {
   return (c: Context): string => {
     if (trustProxy) {
-      const forwarded = c.req.header('X-Forwarded-For')?.split(',').map((s) => s.trim()).filter(Boolean);
+      const forwarded = c.req
+        .header('X-Forwarded-For')
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (forwarded && forwarded.length > 0) return forwarded[forwarded.length - 1]!;
     }
     try {

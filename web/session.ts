@@ -41,7 +41,11 @@ const randomId = () => randomBytes(32).toString('base64url');
  * One web process keeps its sessions in memory: enough for this service's single web instance.
  * Several instances would need a shared store (same interface) or sticky sessions.
  */
-export function createMemorySessionStore({ clock, idleTtlMs = 60 * 60_000, maxSessions = 100_000 }: MemorySessionStoreOptions): SessionStore {
+export function createMemorySessionStore({
+  clock,
+  idleTtlMs = 60 * 60_000,
+  maxSessions = 100_000,
+}: MemorySessionStoreOptions): SessionStore {
   // A Map iterates in insertion order; re-inserting on use keeps the least recently used first.
   const entries = new Map<string, Entry>();
 

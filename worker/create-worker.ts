@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../config/index.js';
 import { createActivities, type ActivityDependencies } from '../activities/index.js';
 import { createDataConverter } from '../codec/data-converter.js';

@@ -28,7 +28,10 @@ export class WorkflowBundleError extends Error {
 }
 
 /** Bundles workflows/ and writes the bundle to `outFile` (whole or not at all: written aside, then renamed). */
-export async function buildWorkflowBundle(outFile: string, logger?: Parameters<typeof bundleWorkflowCode>[0]['logger']): Promise<{ bytes: number }> {
+export async function buildWorkflowBundle(
+  outFile: string,
+  logger?: Parameters<typeof bundleWorkflowCode>[0]['logger'],
+): Promise<{ bytes: number }> {
   const { code } = await bundleWorkflowCode({ workflowsPath, logger });
   mkdirSync(dirname(outFile), { recursive: true });
   const partial = `${outFile}.${process.pid}.partial`;
@@ -53,7 +56,9 @@ export async function prebuiltWorkflowBundle(path: string, entry: string = workf
   }
   const sources = sourcesOf(await readFile(path, 'utf8'));
   if (!sources) {
-    throw new WorkflowBundleError(`${path} is not a workflow bundle built by npm run build:workflows (no inline source map): ${rebuild(path)}.`);
+    throw new WorkflowBundleError(
+      `${path} is not a workflow bundle built by npm run build:workflows (no inline source map): ${rebuild(path)}.`,
+    );
   }
   if (!sources.some((s) => s.path === entry)) {
     throw new WorkflowBundleError(`${path} was not built from ${entry}: ${rebuild(path)}.`);

@@ -17,13 +17,7 @@ export interface RenewalInput {
 }
 
 /** Where a renewal stands; also the value of the `RenewalStage` search attribute. */
-export type RenewalStage =
-  | 'looking-up'
-  | 'waiting-for-link'
-  | 'waiting-for-password'
-  | 'assigning'
-  | 'notifying'
-  | 'closed';
+export type RenewalStage = 'looking-up' | 'waiting-for-link' | 'waiting-for-password' | 'assigning' | 'notifying' | 'closed';
 
 /** How a renewal ended: the workflow's result. */
 export type RenewalOutcome = 'no-match' | 'expired' | 'locked' | 'cancelled' | 'completed';
@@ -45,8 +39,7 @@ export interface OpenLinkInput {
 }
 
 export type OpenLinkResult =
-  | { status: 'open'; passwordDeadline: string; attemptsLeft: number }
-  | { status: 'dead'; reason: DeadLinkReason };
+  { status: 'open'; passwordDeadline: string; attemptsLeft: number } | { status: 'dead'; reason: DeadLinkReason };
 
 export interface SubmitPasswordInput {
   linkHash: string;

@@ -6,28 +6,28 @@ const parisTime = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', d
 
 function layout(title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
   return html`<!doctype html>
-<html lang="fr">
-  <head>
-    <meta charset="utf-8" />
-    <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>${title} – serveur de décodage Temporal</title>
-  </head>
-  <body>
-    <main>
-      <h1>${title}</h1>
-      ${body}
-    </main>
-  </body>
-</html>`;
+    <html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} – serveur de décodage Temporal</title>
+      </head>
+      <body>
+        <main>
+          <h1>${title}</h1>
+          ${body}
+        </main>
+      </body>
+    </html>`;
 }
 
 export function loginPage(opts: { error?: string; uiOrigin: string }) {
   return layout(
     'Décodage des données dans l’interface Temporal',
     html`<p>
-        Les données des renouvellements sont chiffrées dans Temporal. Saisissez le jeton du serveur de
-        décodage (variable <code>CODEC_SERVER_TOKEN</code>) pour que l’interface Temporal
-        (<code>${opts.uiOrigin}</code>) les affiche en clair dans ce navigateur.
+        Les données des renouvellements sont chiffrées dans Temporal. Saisissez le jeton du serveur de décodage (variable
+        <code>CODEC_SERVER_TOKEN</code>) pour que l’interface Temporal (<code>${opts.uiOrigin}</code>) les affiche en clair dans ce
+        navigateur.
       </p>
       ${opts.error ? html`<p role="alert"><strong>${opts.error}</strong></p>` : ''}
       <form method="post" action="/connexion">
@@ -36,8 +36,7 @@ export function loginPage(opts: { error?: string; uiOrigin: string }) {
         <button type="submit">Ouvrir une session de décodage</button>
       </form>
       <p>
-        Dans l’interface Temporal, réglage « Codec Server » : cochez « Include cross-origin credentials »
-        (déjà réglé dans docker compose).
+        Dans l’interface Temporal, réglage « Codec Server » : cochez « Include cross-origin credentials » (déjà réglé dans docker compose).
       </p>`,
   );
 }

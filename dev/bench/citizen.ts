@@ -68,5 +68,7 @@ export class HttpCitizen {
 export function expectPage(step: string, page: Page, status: number, location?: string): void {
   if (page.status === status && (location === undefined || page.location === location)) return;
   const title = /<title>([^<]*)<\/title>/.exec(page.html)?.[1]?.trim();
-  throw new Error(`${step}: HTTP ${page.status}${page.location ? ` → ${page.location}` : ''}${title ? ` « ${title} »` : ''}, expected ${status}${location ? ` → ${location}` : ''}`);
+  throw new Error(
+    `${step}: HTTP ${page.status}${page.location ? ` → ${page.location}` : ''}${title ? ` « ${title} »` : ''}, expected ${status}${location ? ` → ${location}` : ''}`,
+  );
 }

@@ -22,7 +22,7 @@ function cpuMs(pid: number): number | undefined {
 /** CPU ms per thread name (comm) of a process: Node's main thread, libuv pool, V8 GC, the SDK's Rust core... */
 function threadCpuMs(pid: number): Record<string, number> {
   const byName: Record<string, number> = {};
-  let tids: string[] = [];
+  let tids: string[];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
   } catch {
@@ -31,7 +31,10 @@ function threadCpuMs(pid: number): Record<string, number> {
   for (const tid of tids) {
     try {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '#').trim();
+      const name = stat
+        .slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+        .replace(/\d+$/, '#')
+        .trim();
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       byName[name] = (byName[name] ?? 0) + ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
     } catch {
@@ -94,12 +97,21 @@ function busiestProcesses(): { cpuLine?: string; busiest: string[] } {
     const header = second.findIndex((line) => /^\s*PID\s/.test(line));
     return {
       cpuLine: second.find((line) => line.startsWith('%Cpu'))?.trim(),
-      busiest: second.slice(header + 1, header + 9).map((line) => line.trim().replace(/\s+/g, ' ')).filter(Boolean),
+      busiest: second
+        .slice(header + 1, header + 9)
+        .map((line) => line.trim().replace(/\s+/g, ' '))
+        .filter(Boolean),
     };
   } catch {
     try {
       const out = execFileSync('ps', ['-eo', 'pcpu,rss,args', '--sort=-pcpu'], { encoding: 'utf8' });
-      return { busiest: out.split('\n').slice(1, 9).map((line) => line.trim().replace(/\s+/g, ' ').slice(0, 160)).filter(Boolean) };
+      return {
+        busiest: out
+          .split('\n')
+          .slice(1, 9)
+          .map((line) => line.trim().replace(/\s+/g, ' ').slice(0, 160))
+          .filter(Boolean),
+      };
     } catch {
       return { busiest: [] }; // neither: the load average says enough
     }

@@ -10,7 +10,7 @@ import type { BenchCitizen } from './accounts.js';
 import { HttpCitizen, expectPage, type Page } from './citizen.js';
 import type { Mailpit } from './mailpit.js';
 import { runPool, type PoolResult } from './pool.js';
-import { Timings } from './stats.js';
+import { type Timings } from './stats.js';
 
 /** The steps compared with the baseline's three round trips, in order. */
 export const KEY_STEPS = ['request POST', 'link GET', 'password POST'] as const;
@@ -32,14 +32,26 @@ export async function renewThroughWeb(baseUrl: string, mailpit: Mailpit, citizen
   const browser = new HttpCitizen(baseUrl);
   await step(timings, 'form GET', () => browser.get(REQUEST_PATH), 200);
   const requestCode = await browser.captcha('request');
-  await step(timings, 'request POST', () => browser.post(REQUEST_PATH, { numic: citizen.numic, courriel: citizen.email, ...requestCode }), 303, CONFIRMATION_PATH);
+  await step(
+    timings,
+    'request POST',
+    () => browser.post(REQUEST_PATH, { numic: citizen.numic, courriel: citizen.email, ...requestCode }),
+    303,
+    CONFIRMATION_PATH,
+  );
   await step(timings, 'confirmation GET', () => browser.get(CONFIRMATION_PATH), 200);
 
   const link = await timings.time(EMAIL_WAIT, () => mailpit.waitForLink(citizen.email));
 
   await step(timings, 'link GET', () => browser.get(link.path), 200);
   const linkCode = await browser.captcha('link');
-  await step(timings, 'password POST', () => browser.post(link.path, { motDePasse: citizen.password, ...linkCode }), 303, NEW_IDENTIFIER_PATH);
+  await step(
+    timings,
+    'password POST',
+    () => browser.post(link.path, { motDePasse: citizen.password, ...linkCode }),
+    303,
+    NEW_IDENTIFIER_PATH,
+  );
   const shown = await step(timings, 'identifier GET', () => browser.get(NEW_IDENTIFIER_PATH), 200);
   const identifier = NEW_IDENTIFIER.exec(shown.html)?.[1];
   if (!identifier) throw new Error('screen 6 shows no identifier');

@@ -15,7 +15,10 @@ export const resultsDir = (dataDir: string) => join(dataDir, 'results');
  * The environment of every child process, and of loadConfig here. Load the configuration only
  * after wiping the data folder: outside production, secrets (payload key...) are generated there.
  */
-export function benchEnvironment(options: Pick<BenchOptions, 'portBase' | 'logLevel' | 'workerCache' | 'dataDir'>, outer: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function benchEnvironment(
+  options: Pick<BenchOptions, 'portBase' | 'logLevel' | 'workerCache' | 'dataDir'>,
+  outer: NodeJS.ProcessEnv,
+): NodeJS.ProcessEnv {
   const port = (suffix: number) => String(options.portBase + suffix);
   // Nothing of the invoking shell's configuration (a MONGODB_URI, a TEMPORAL_ADDRESS...) reaches the bench stack.
   const inherited = Object.fromEntries(Object.entries(outer).filter(([name]) => !CONFIG_VARIABLES.includes(name)));

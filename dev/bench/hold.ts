@@ -152,7 +152,8 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
       const count = await mailpit.count();
       track(count - mailBefore);
       if (count > progressAt.count) progressAt = { count, at: Date.now() };
-      else if (Date.now() - progressAt.at > 120_000) throw new Error(`no link email for 2 minutes (${count - mailBefore} of ${expected - mailBefore} sent): see the worker log`);
+      else if (Date.now() - progressAt.at > 120_000)
+        throw new Error(`no link email for 2 minutes (${count - mailBefore} of ${expected - mailBefore} sent): see the worker log`);
       if (Date.now() - lastReport > 10_000) {
         lastReport = Date.now();
         say(`  ${count - mailBefore} of ${expected - mailBefore} link emails sent (worker RSS ${rssMiB(h.workerPid)} MiB)`);
@@ -207,23 +208,28 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
   const timings = new Timings();
   const failures: string[] = [];
   let completed = 0;
-  await runPool(size, 4, async (i) => {
-    const c = held[picks[i]!]!;
-    try {
-      const link = await mailpit.findLink(c.email);
-      if (!link) throw new Error('no link email');
-      const opened = await timings.time('openLink', () => renewals.openLink(link.token));
-      if (opened.status !== 'open') throw new Error(`link answers ${JSON.stringify(opened)}`);
-      const outcome = await timings.time('submitPassword', () => renewals.submitPassword(link.token, c.password));
-      if (outcome.status !== 'completed') throw new Error(`password answers ${JSON.stringify(outcome)}`);
-      if (outcome.identifier === c.identifier) throw new Error('the old identifier came back');
-      const { outcome: end } = await renewals.result(renewals.workflowIdFor(c.numic));
-      if (end !== 'completed') throw new Error(`ended ${end}`);
-      completed++;
-    } catch (err) {
-      failures.push(`${c.numic}: ${(err as Error).message}`);
-    }
-  }, signal);
+  await runPool(
+    size,
+    4,
+    async (i) => {
+      const c = held[picks[i]!]!;
+      try {
+        const link = await mailpit.findLink(c.email);
+        if (!link) throw new Error('no link email');
+        const opened = await timings.time('openLink', () => renewals.openLink(link.token));
+        if (opened.status !== 'open') throw new Error(`link answers ${JSON.stringify(opened)}`);
+        const outcome = await timings.time('submitPassword', () => renewals.submitPassword(link.token, c.password));
+        if (outcome.status !== 'completed') throw new Error(`password answers ${JSON.stringify(outcome)}`);
+        if (outcome.identifier === c.identifier) throw new Error('the old identifier came back');
+        const { outcome: end } = await renewals.result(renewals.workflowIdFor(c.numic));
+        if (end !== 'completed') throw new Error(`ended ${end}`);
+        completed++;
+      } catch (err) {
+        failures.push(`${c.numic}: ${(err as Error).message}`);
+      }
+    },
+    signal,
+  );
   const summaries = timings.summaries();
 
   return {

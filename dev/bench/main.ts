@@ -96,8 +96,11 @@ for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 }
 
 /** Up to 20 indexes spread over 0..count-1: the runs whose histories are read. */
-const spread = (count: number, size = 20) =>
-  [...new Set(Array.from({ length: Math.min(size, count) }, (_, i) => Math.round((i * (count - 1)) / Math.max(1, Math.min(size, count) - 1))))];
+const spread = (count: number, size = 20) => [
+  ...new Set(
+    Array.from({ length: Math.min(size, count) }, (_, i) => Math.round((i * (count - 1)) / Math.max(1, Math.min(size, count) - 1))),
+  ),
+];
 
 const windows: Record<string, Window[]> = {};
 const profileDir = join(stackDataDir(options.dataDir), 'profiles');
@@ -175,7 +178,9 @@ async function main(): Promise<number> {
       const from = Math.floor((round * options.n) / options.rounds);
       const to = Math.floor(((round + 1) * options.n) / options.rounds);
       if (runBaselinePhase) {
-        await guard(baseline.round(to - from, from, (timings) => runBaseline(baselineClient, runId, from, to - from, options.c, timings, signal)));
+        await guard(
+          baseline.round(to - from, from, (timings) => runBaseline(baselineClient, runId, from, to - from, options.c, timings, signal)),
+        );
       }
       if (runE2e) {
         await guard(
@@ -193,13 +198,23 @@ async function main(): Promise<number> {
     if (runBaselinePhase) {
       result.baseline = baseline.result();
       windows.baseline = baseline.windows;
-      result.baseline.breakdown = await guard(historyBreakdown(baselineClient, spread(options.n).map((i) => baselineWorkflowId(runId, i))));
+      result.baseline.breakdown = await guard(
+        historyBreakdown(
+          baselineClient,
+          spread(options.n).map((i) => baselineWorkflowId(runId, i)),
+        ),
+      );
       say(`  baseline ${result.baseline.perSecond} /s${result.baseline.failureCount ? `, ${result.baseline.failureCount} FAILED` : ''}`);
     }
     if (runE2e) {
       result.e2e = e2e.result();
       windows.e2e = e2e.windows;
-      result.e2e.breakdown = await guard(historyBreakdown(renewalTemporal.client, spread(options.n).map((i) => renewals.workflowIdFor(citizens[i]!.numic))));
+      result.e2e.breakdown = await guard(
+        historyBreakdown(
+          renewalTemporal.client,
+          spread(options.n).map((i) => renewals.workflowIdFor(citizens[i]!.numic)),
+        ),
+      );
       say(`  end to end ${result.e2e.perSecond} renewals/s${result.e2e.failureCount ? `, ${result.e2e.failureCount} FAILED` : ''}`);
     }
     compare(result);
@@ -213,7 +228,9 @@ async function main(): Promise<number> {
     const expiring = await guard(seedCitizens(registry, { prefix: 'X', count: options.expirySample, distinctPasswords: false }));
     const seedMs = Math.round(performance.now() - seedStarted);
     const pacing = options.holdWindow > 0 ? `, at most ${options.holdWindow} without their link email yet` : ', all at once';
-    say(`  seeded in ${(seedMs / 1000).toFixed(1)} s; starting ${options.k} renewals (${options.holdConcurrency} calls in flight${pacing})...`);
+    say(
+      `  seeded in ${(seedMs / 1000).toFixed(1)} s; starting ${options.k} renewals (${options.holdConcurrency} calls in flight${pacing})...`,
+    );
     const holdStartUs = monotonicUs();
     const hold = await guard(
       runHold({
@@ -240,7 +257,7 @@ async function main(): Promise<number> {
   return (result.e2e?.failureCount ?? 0) + (result.baseline?.failureCount ?? 0);
 }
 
-let code = 0;
+let code: number;
 try {
   code = (await main()) > 0 ? 1 : 0;
 } catch (err) {

@@ -120,7 +120,8 @@ export function parseOptions(argv: string[]): BenchOptions {
   });
   const skip = new Set<'baseline' | 'e2e' | 'hold'>();
   for (const phase of values.skip ?? []) {
-    if (phase !== 'baseline' && phase !== 'e2e' && phase !== 'hold') throw new UsageError(`--skip takes baseline, e2e or hold (got "${phase}")`);
+    if (phase !== 'baseline' && phase !== 'e2e' && phase !== 'hold')
+      throw new UsageError(`--skip takes baseline, e2e or hold (got "${phase}")`);
     skip.add(phase);
   }
   const options: BenchOptions = {

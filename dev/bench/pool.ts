@@ -4,7 +4,12 @@ export interface PoolResult {
   failures: { index: number; error: string }[];
 }
 
-export async function runPool(count: number, concurrency: number, job: (index: number) => Promise<void>, signal?: AbortSignal): Promise<PoolResult> {
+export async function runPool(
+  count: number,
+  concurrency: number,
+  job: (index: number) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<PoolResult> {
   let next = 0;
   const failures: PoolResult['failures'] = [];
   const started = performance.now();

@@ -54,7 +54,11 @@ function category({ functionName, url }: CallFrame): string {
   return url.slice(0, 80);
 }
 
-const shortUrl = (url: string) => url.replace(/^file:\/\//, '').replace(`${repoRoot}/`, '').replace(/^.*node_modules\//, '');
+const shortUrl = (url: string) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(`${repoRoot}/`, '')
+    .replace(/^.*node_modules\//, '');
 
 function summarise(profile: CpuProfile, windows: Window[]): ProfileSummary {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
@@ -76,7 +80,10 @@ function summarise(profile: CpuProfile, windows: Window[]): ProfileSummary {
     functions.set(fn, (functions.get(fn) ?? 0) + ms);
   }
   const top = (m: Map<string, number>, n: number) =>
-    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => [k, Math.round(v)] as [string, number]);
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => [k, Math.round(v)] as [string, number]);
   return { busyMs: Math.round(busy), byCategory: top(categories, 12), byFunction: top(functions, 15) };
 }
 
@@ -88,7 +95,9 @@ export function summariseProfiles(dir: string, windows: Record<string, Window[]>
   const out: Record<string, Record<string, ProfileSummary>> = {};
   if (!existsSync(dir)) return out;
   for (const proc of readdirSync(dir)) {
-    const files = readdirSync(join(dir, proc)).filter((f) => f.endsWith('.cpuprofile')).sort();
+    const files = readdirSync(join(dir, proc))
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort();
     for (const file of files) {
       // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile; thread 0 is the main thread.
       const thread = /\.\d+\.(\d+)\.\d+\.cpuprofile$/.exec(file)?.[1] ?? file;

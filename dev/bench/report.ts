@@ -108,7 +108,10 @@ export function evaluateTargets(result: BenchResult): void {
       name: 'waiting renewals still work',
       target: 'sample completes, short-TTL sample expires',
       value: `${hold.sample.completed}/${hold.sample.size} completed, ${hold.expiry.expired}/${hold.expiry.size} expired (${hold.expiry.deadLinkPages} dead-link answers)`,
-      met: hold.sample.completed === hold.sample.size && hold.expiry.expired === hold.expiry.size && hold.expiry.deadLinkPages === hold.expiry.size,
+      met:
+        hold.sample.completed === hold.sample.size &&
+        hold.expiry.expired === hold.expiry.size &&
+        hold.expiry.deadLinkPages === hold.expiry.size,
     });
   }
   result.targets = targets;
@@ -131,7 +134,9 @@ function breakdownLines(b: Breakdown | undefined, log: (line: string) => void): 
 
 function threadLines(threads: Record<string, Record<string, number>>, count: number, log: (line: string) => void): void {
   for (const [proc, byThread] of Object.entries(threads)) {
-    const top = Object.entries(byThread).slice(0, 6).map(([name, ms]) => `${name} ${(ms / count).toFixed(1)}`);
+    const top = Object.entries(byThread)
+      .slice(0, 6)
+      .map(([name, ms]) => `${name} ${(ms / count).toFixed(1)}`);
     if (top.length > 0) log(`  ${proc} threads, CPU ms each: ${top.join(', ')}`);
   }
 }
@@ -140,7 +145,12 @@ function profileLines(result: BenchResult, phase: string, count: number, log: (l
   for (const [thread, phases] of Object.entries(result.profiles ?? {})) {
     const p = phases[phase];
     if (!p || p.busyMs < count) continue; // less than 1 ms per renewal: not worth a line
-    log(`  ${thread}: ${(p.busyMs / count).toFixed(1)} ms of JavaScript each: ${p.byCategory.slice(0, 6).map(([c, ms]) => `${c} ${(ms / count).toFixed(1)}`).join(', ')}`);
+    log(
+      `  ${thread}: ${(p.busyMs / count).toFixed(1)} ms of JavaScript each: ${p.byCategory
+        .slice(0, 6)
+        .map(([c, ms]) => `${c} ${(ms / count).toFixed(1)}`)
+        .join(', ')}`,
+    );
   }
 }
 
@@ -161,11 +171,15 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
   const m = result.machine;
   log('');
   log(`Machine: ${m.cpus} × ${m.cpuModel}, ${m.memGiB} GiB, ${m.os}, Node ${m.node}`);
-  log(`Load average before ${result.machineBefore.loadAverage.join(' ')}${result.machineAfter ? `, after ${result.machineAfter.loadAverage.join(' ')}` : ''}`);
+  log(
+    `Load average before ${result.machineBefore.loadAverage.join(' ')}${result.machineAfter ? `, after ${result.machineAfter.loadAverage.join(' ')}` : ''}`,
+  );
   const header = `${padEnd('step', 22)}${pad('n', 6)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}`;
   if (baseline) {
     log('');
-    log(`Baseline: ${baseline.completed}/${baseline.count} (start + 2 updates) at C = ${options.c} in ${(baseline.wallMs / 1000).toFixed(1)} s (${baseline.rounds} rounds): ${baseline.perSecond} /s`);
+    log(
+      `Baseline: ${baseline.completed}/${baseline.count} (start + 2 updates) at C = ${options.c} in ${(baseline.wallMs / 1000).toFixed(1)} s (${baseline.rounds} rounds): ${baseline.perSecond} /s`,
+    );
     log(header);
     for (const step of Object.values(BASELINE_STEPS)) log(summaryRow(step, baseline.steps[step]));
     log(`Peak RSS: ${rssLine(baseline.rss)}`);
@@ -176,11 +190,15 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
   }
   if (e2e) {
     log('');
-    log(`End to end: ${e2e.completed}/${e2e.count} renewals at C = ${options.c} in ${(e2e.wallMs / 1000).toFixed(1)} s (${e2e.rounds} rounds): ${e2e.perSecond} renewals/s`);
+    log(
+      `End to end: ${e2e.completed}/${e2e.count} renewals at C = ${options.c} in ${(e2e.wallMs / 1000).toFixed(1)} s (${e2e.rounds} rounds): ${e2e.perSecond} renewals/s`,
+    );
     log(header);
     for (const step of KEY_STEPS) {
       const diff = comparison?.p99DiffMs[step];
-      log(`${summaryRow(step, e2e.steps[step])}${diff === undefined ? '' : `   p99 − baseline ${BASELINE_STEPS[step]}: ${diff >= 0 ? '+' : ''}${diff}`}`);
+      log(
+        `${summaryRow(step, e2e.steps[step])}${diff === undefined ? '' : `   p99 − baseline ${BASELINE_STEPS[step]}: ${diff >= 0 ? '+' : ''}${diff}`}`,
+      );
     }
     log(summaryRow(`${EMAIL_WAIT} (not HTTP)`, e2e.steps[EMAIL_WAIT]));
     for (const step of ['form GET', 'confirmation GET', 'identifier GET']) log(summaryRow(step, e2e.steps[step]));
@@ -194,17 +212,27 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
   if (hold) {
     log('');
     log(`Hold: ${hold.k} renewals waiting for their link (worker cache: ${result.workerMaxCachedWorkflows} workflows)`);
-    log(`  started in ${(hold.startMs / 1000).toFixed(1)} s (${hold.startsPerSecond} /s, ${hold.startFailures} failed, ${hold.window > 0 ? `at most ${hold.window} without their link at a time` : 'all at once'}); all waiting (link email sent) after ${hold.allWaitingMs === undefined ? '-' : (hold.allWaitingMs / 1000).toFixed(1)} s`);
-    log(`  worker RSS before ${hold.worker.idleMiB ?? '-'} MiB, while waiting ${hold.worker.waitingMiB ?? '-'} MiB; peak while starting ${hold.worker.peakDuringStart.hwmMiB ?? hold.worker.peakDuringStart.polledPeakMiB} MiB; after the sample ${hold.worker.afterSampleMiB ?? '-'} MiB`);
+    log(
+      `  started in ${(hold.startMs / 1000).toFixed(1)} s (${hold.startsPerSecond} /s, ${hold.startFailures} failed, ${hold.window > 0 ? `at most ${hold.window} without their link at a time` : 'all at once'}); all waiting (link email sent) after ${hold.allWaitingMs === undefined ? '-' : (hold.allWaitingMs / 1000).toFixed(1)} s`,
+    );
+    log(
+      `  worker RSS before ${hold.worker.idleMiB ?? '-'} MiB, while waiting ${hold.worker.waitingMiB ?? '-'} MiB; peak while starting ${hold.worker.peakDuringStart.hwmMiB ?? hold.worker.peakDuringStart.polledPeakMiB} MiB; after the sample ${hold.worker.afterSampleMiB ?? '-'} MiB`,
+    );
     log(`  Temporal counts ${hold.waitingCountedByTemporal} running renewals waiting for their link`);
-    log(`  sample: ${hold.sample.completed}/${hold.sample.size} completed (openLink p50 ${ms(hold.sample.openLink?.p50)} ms max ${ms(hold.sample.openLink?.max)} ms; submitPassword p50 ${ms(hold.sample.submitPassword?.p50)} ms max ${ms(hold.sample.submitPassword?.max)} ms)`);
-    log(`  expiry: ${hold.expiry.expired}/${hold.expiry.size} expired with a ${hold.expiry.ttlMs / 1000} s link TTL, ${hold.expiry.deadLinkPages} links then answered "expired"`);
+    log(
+      `  sample: ${hold.sample.completed}/${hold.sample.size} completed (openLink p50 ${ms(hold.sample.openLink?.p50)} ms max ${ms(hold.sample.openLink?.max)} ms; submitPassword p50 ${ms(hold.sample.submitPassword?.p50)} ms max ${ms(hold.sample.submitPassword?.max)} ms)`,
+    );
+    log(
+      `  expiry: ${hold.expiry.expired}/${hold.expiry.size} expired with a ${hold.expiry.ttlMs / 1000} s link TTL, ${hold.expiry.deadLinkPages} links then answered "expired"`,
+    );
     for (const failure of [...hold.sample.failures, ...hold.expiry.failures].slice(0, 5)) log(`  FAILURE ${failure}`);
   }
   if (!hold && result.holdProgress && Object.keys(result.holdProgress).length > 0) {
     const p = result.holdProgress;
     log('');
-    log(`Hold (not finished): ${p.started ?? 0} of ${p.k ?? '?'} started${p.startMs === undefined ? '' : ` in ${(p.startMs / 1000).toFixed(1)} s`}, ${p.linkEmailsSent ?? 0} link emails sent after ${((p.elapsedMs ?? 0) / 1000).toFixed(0)} s; worker RSS ${p.workerRssMiB ?? '-'} MiB (peak ${p.workerPeakMiB ?? '-'} MiB)`);
+    log(
+      `Hold (not finished): ${p.started ?? 0} of ${p.k ?? '?'} started${p.startMs === undefined ? '' : ` in ${(p.startMs / 1000).toFixed(1)} s`}, ${p.linkEmailsSent ?? 0} link emails sent after ${((p.elapsedMs ?? 0) / 1000).toFixed(0)} s; worker RSS ${p.workerRssMiB ?? '-'} MiB (peak ${p.workerPeakMiB ?? '-'} MiB)`,
+    );
   }
   if (result.targets.length > 0) {
     log('');

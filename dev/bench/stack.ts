@@ -16,7 +16,7 @@ import { repoRoot } from '../stack/paths.js';
 import type { ManagedProcess } from '../stack/process.js';
 import { assertDataDirUnused } from '../stack/process.js';
 import { embeddedServers } from '../stack/servers.js';
-import { Stack, type ServiceSpec } from '../stack/stack.js';
+import { type Stack, type ServiceSpec } from '../stack/stack.js';
 import { BASELINE_TASK_QUEUE } from './baseline/definitions.js';
 
 export interface BenchStack {

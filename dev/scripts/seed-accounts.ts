@@ -58,6 +58,11 @@ export async function ensureDemoAccounts(registry: Registry, accounts = DEMO_ACC
 export function printDemoAccounts(accounts: DemoAccount[]): void {
   console.log('Comptes de démonstration (mots de passe publics, pour la démonstration seulement) :');
   console.table(
-    accounts.map(({ numic, email, identifier, password }) => ({ NUMIC: numic, courriel: email, identifiant: identifier, 'mot de passe (SMS)': password })),
+    accounts.map(({ numic, email, identifier, password }) => ({
+      NUMIC: numic,
+      courriel: email,
+      identifiant: identifier,
+      'mot de passe (SMS)': password,
+    })),
   );
 }

@@ -44,7 +44,13 @@ export function buildWorkflows(bundleFile: string, env: NodeJS.ProcessEnv): JobS
  * the process settings that keep its memory low (worker/process-settings.ts).
  */
 export function worker(env: NodeJS.ProcessEnv, workflowBundle: string): ServiceSpec {
-  return tsxProcess('worker', 'worker/main.ts', { ...env, ...WORKER_PROCESS_ENV, WORKFLOW_BUNDLE_PATH: workflowBundle }, 1, WORKER_NODE_FLAGS);
+  return tsxProcess(
+    'worker',
+    'worker/main.ts',
+    { ...env, ...WORKER_PROCESS_ENV, WORKFLOW_BUNDLE_PATH: workflowBundle },
+    1,
+    WORKER_NODE_FLAGS,
+  );
 }
 
 export function web(config: Config, env: NodeJS.ProcessEnv): ServiceSpec {

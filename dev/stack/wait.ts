@@ -49,9 +49,7 @@ export async function waitUntilReady(
     }
     if (await probe().catch(() => false)) return;
     if (Date.now() >= deadline) {
-      throw new StackError(
-        `${proc.name} did not answer on ${what} within ${Math.round(timeoutMs / 1000)} s.\n${formatTail(proc.logFile)}`,
-      );
+      throw new StackError(`${proc.name} did not answer on ${what} within ${Math.round(timeoutMs / 1000)} s.\n${formatTail(proc.logFile)}`);
     }
     await sleep(100);
   }

@@ -20,9 +20,7 @@ let direct: mongoose.Connection;
 beforeAll(async () => {
   registry = await connectRegistry(config.mongo.uri, database);
   await registry.ensureIndexes();
-  direct = await mongoose
-    .createConnection(config.mongo.uri, { dbName: database, serverSelectionTimeoutMS: 10_000 })
-    .asPromise();
+  direct = await mongoose.createConnection(config.mongo.uri, { dbName: database, serverSelectionTimeoutMS: 10_000 }).asPromise();
   db = direct.db!;
 });
 afterAll(async () => {

@@ -49,11 +49,23 @@ describe('npm run bench', () => {
     expect(result.e2e.rss.worker.hwmMiB ?? result.e2e.rss.worker.polledPeakMiB).toBeGreaterThan(0);
     expect(result.e2e.rss.web.hwmMiB ?? result.e2e.rss.web.polledPeakMiB).toBeGreaterThan(0);
 
-    expect(result.hold).toMatchObject({ k: K, startFailures: 0, sample: { size: 2, completed: 2 }, expiry: { size: 2, expired: 2, deadLinkPages: 2 } });
+    expect(result.hold).toMatchObject({
+      k: K,
+      startFailures: 0,
+      sample: { size: 2, completed: 2 },
+      expiry: { size: 2, expired: 2, deadLinkPages: 2 },
+    });
     expect(result.hold.startMs).toBeGreaterThan(0);
     expect(result.hold.worker.waitingMiB).toBeGreaterThan(0);
     expect(result.targets.map((t: { name: string }) => t.name)).toEqual(
-      expect.arrayContaining(['throughput', 'request POST p99', 'link GET p99', 'password POST p99', `worker RSS, ${K} waiting`, 'waiting renewals still work']),
+      expect.arrayContaining([
+        'throughput',
+        'request POST p99',
+        'link GET p99',
+        'password POST p99',
+        `worker RSS, ${K} waiting`,
+        'waiting renewals still work',
+      ]),
     );
     expect(result.targets.find((t: { name: string }) => t.name === 'waiting renewals still work').met).toBe(true);
 

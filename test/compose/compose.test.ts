@@ -26,7 +26,10 @@ interface Service {
   restart?: string;
 }
 
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+};
 const services = Object.entries(compose.services);
 const appServices = services.filter(([, s]) => s.build !== undefined);
 
@@ -38,17 +41,20 @@ function environmentOf(service: Service): Record<string, string> {
 
 /** Compose's interpolation: `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `$$`. */
 function interpolate(value: string, dotenv: Record<string, string>): string {
-  return value.replace(/\$\$|\$\{([A-Z0-9_]+)(?:(:?[-?])([^}]*))?\}/g, (match, name: string | undefined, op: string | undefined, arg: string | undefined) => {
-    if (match === '$$') return '$';
-    const set = dotenv[name!];
-    if (op === ':-') return set ? set : arg!;
-    if (op === '-') return set ?? arg!;
-    if (op === ':?' || op === '?') {
-      if (!set) throw new Error(`${name} is required: ${arg}`);
-      return set;
-    }
-    return set ?? '';
-  });
+  return value.replace(
+    /\$\$|\$\{([A-Z0-9_]+)(?:(:?[-?])([^}]*))?\}/g,
+    (match, name: string | undefined, op: string | undefined, arg: string | undefined) => {
+      if (match === '$$') return '$';
+      const set = dotenv[name!];
+      if (op === ':-') return set ? set : arg!;
+      if (op === '-') return set ?? arg!;
+      if (op === ':?' || op === '?') {
+        if (!set) throw new Error(`${name} is required: ${arg}`);
+        return set;
+      }
+      return set ?? '';
+    },
+  );
 }
 
 /** Variables the compose file takes from .env, and those it requires. */
@@ -98,7 +104,12 @@ const dockerfile = read('Dockerfile')
 const imageEnvironment = Object.fromEntries(
   dockerfile
     .filter((line) => /^ENV\s/.test(line))
-    .flatMap((line) => line.replace(/^ENV\s+/, '').trim().split(/\s+/))
+    .flatMap((line) =>
+      line
+        .replace(/^ENV\s+/, '')
+        .trim()
+        .split(/\s+/),
+    )
     .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
 
@@ -163,8 +174,12 @@ describe('docker-compose.yml', () => {
     expect(environmentOf(worker).WORKFLOW_BUNDLE_PATH).toBe(built);
     expect(JSON.stringify(worker.command)).toContain('worker/main.ts');
     // A volume mounted over it would hide the image's bundle (the worker would then refuse to start).
-    const mounted = [environmentOf(worker).DATA_DIR!, ...(worker.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[1]! : ''))];
-    for (const target of mounted.filter(Boolean)) expect(posix.relative(target, built).startsWith('..'), `${built} under ${target}`).toBe(true);
+    const mounted = [
+      environmentOf(worker).DATA_DIR!,
+      ...(worker.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':')[1]! : '')),
+    ];
+    for (const target of mounted.filter(Boolean))
+      expect(posix.relative(target, built).startsWith('..'), `${built} under ${target}`).toBe(true);
   });
 
   it('starts the worker with the memory settings npm start gives it', () => {
@@ -231,7 +246,8 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of services) {
       for (const volume of service.volumes ?? []) {
         const source = typeof volume === 'string' ? volume.split(':')[0]! : String(volume.source);
-        if (source.startsWith('./') || source.startsWith('/')) expect(existsSync(`${root}${source}`), `${name} mounts ${source}`).toBe(true);
+        if (source.startsWith('./') || source.startsWith('/'))
+          expect(existsSync(`${root}${source}`), `${name} mounts ${source}`).toBe(true);
         else expect(declared.has(source), `${name} uses volume ${source}`).toBe(true);
       }
     }

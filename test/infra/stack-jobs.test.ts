@@ -60,7 +60,8 @@ describe('the stack and the workflow bundle', () => {
     const job = stack.run(shellJob('slow-build', `echo $$ > ${pidFile}; sleep 300`));
     job.catch(() => {});
     const deadline = Date.now() + 10_000;
-    while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!(existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim()) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const pid = Number(readFileSync(pidFile, 'utf8'));
     expect(isAlive(pid)).toBe(true);
     await stack.stop();

@@ -114,9 +114,13 @@ describe('stopping', () => {
     const stack = new Stack(dataDir);
     const port = await freePort();
     await stack.start([
-      shell('parent', `sleep 300 & echo $! > ${pidFile}; exec ${process.execPath} -e "require('net').createServer().listen(${port}, '127.0.0.1')"`, {
-        probe: tcpProbe(port),
-      }),
+      shell(
+        'parent',
+        `sleep 300 & echo $! > ${pidFile}; exec ${process.execPath} -e "require('net').createServer().listen(${port}, '127.0.0.1')"`,
+        {
+          probe: tcpProbe(port),
+        },
+      ),
     ]);
     const grandchild = Number(readFileSync(pidFile, 'utf8'));
     expect(isAlive(grandchild)).toBe(true);

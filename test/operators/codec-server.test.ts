@@ -65,7 +65,12 @@ describe('codec server', () => {
 
   it('answers 401 without a token or with a wrong one, and decodes nothing', async () => {
     const payloads = [await encryptedJson('secret')];
-    const attempts: Record<string, string>[] = [{}, { Authorization: `Bearer ${token}x` }, { Authorization: `Bearer ${token.slice(0, -1)}` }, { Authorization: token }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { Authorization: `Bearer ${token}x` },
+      { Authorization: `Bearer ${token.slice(0, -1)}` },
+      { Authorization: token },
+    ];
     for (const headers of attempts) {
       const res = await post('/decode', { payloads }, headers);
       expect(res.status).toBe(401);

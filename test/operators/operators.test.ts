@@ -14,7 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { createFieldSealer } from '../../codec/sealed-field.js';
 import { createRenewalClient } from '../../client/renewals.js';
-import { createOperatorTools, listRenewals, renewalQuery, type OperatorTools, type RenewalListItem, type RenewalQuery } from '../../ops/operators.js';
+import {
+  createOperatorTools,
+  listRenewals,
+  renewalQuery,
+  type OperatorTools,
+  type RenewalListItem,
+  type RenewalQuery,
+} from '../../ops/operators.js';
 import type { RenewalStage } from '../../workflows/definitions.js';
 import { connectDevServer, startRenewalHarness, workflowBundle, type DevServer, type RenewalHarness } from '../workflow/harness.js';
 
@@ -130,7 +137,11 @@ describe('ops tools', () => {
 
     const limit = h.config.renewal.maxLinkEmailsPerHour;
     for (let sent = 2; sent < limit; sent++) expect(await tools.resend({ numic: account.numic })).toMatchObject({ status: 'sent' });
-    expect(await tools.resend({ numic: account.numic })).toEqual({ status: 'refused', reason: 'rate-limited', workflowId: account.workflowId });
+    expect(await tools.resend({ numic: account.numic })).toEqual({
+      status: 'refused',
+      reason: 'rate-limited',
+      workflowId: account.workflowId,
+    });
 
     const status = await tools.status({ numic: account.numic });
     expect(status).toMatchObject({ status: 'found', execution: 'RUNNING', stage: 'waiting-for-link', live: { linksSent: limit } });
@@ -195,7 +206,11 @@ describe('ops tools', () => {
       status: 'exists',
       path: join(directory, 'ops-export.json'),
     });
-    await expect(tools.exportHistory({ workflowId: account.workflowId, name: '../évasion', directory })).rejects.toThrow(/invalid case name/);
-    expect(await tools.exportHistory({ workflowId: 'renouvellement-inconnu', name: 'x', directory })).toMatchObject({ status: 'not-found' });
+    await expect(tools.exportHistory({ workflowId: account.workflowId, name: '../évasion', directory })).rejects.toThrow(
+      /invalid case name/,
+    );
+    expect(await tools.exportHistory({ workflowId: 'renouvellement-inconnu', name: 'x', directory })).toMatchObject({
+      status: 'not-found',
+    });
   });
 });

@@ -49,9 +49,7 @@ const matches = (summary: Summary, filter: MessageFilter) =>
 
 /** The summaries of the matching messages, newest first. */
 async function search(config: MailConfig, filter: MessageFilter): Promise<Summary[]> {
-  const path = filter.to
-    ? `/search?limit=1000&query=${encodeURIComponent(`to:"${filter.to}"`)}`
-    : '/messages?limit=1000';
+  const path = filter.to ? `/search?limit=1000&query=${encodeURIComponent(`to:"${filter.to}"`)}` : '/messages?limit=1000';
   const { messages } = await api<{ messages: Summary[] }>(config, path);
   return messages.filter((m) => matches(m, filter));
 }
@@ -99,10 +97,7 @@ export async function waitForMessages(
 }
 
 /** Waits for the first matching message. */
-export async function waitForMessage(
-  config: MailConfig,
-  filter: MessageFilter & { timeoutMs?: number },
-): Promise<MailpitMessage> {
+export async function waitForMessage(config: MailConfig, filter: MessageFilter & { timeoutMs?: number }): Promise<MailpitMessage> {
   const [newest] = await waitForMessages(config, { ...filter, count: 1 });
   return newest!;
 }

@@ -1,8 +1,5 @@
 import type { SearchAttributeType } from '@temporalio/common';
-import {
-  encodeSearchAttributeIndexedValueType,
-  type SearchAttributeKey,
-} from '@temporalio/common/lib/search-attributes.js';
+import { encodeSearchAttributeIndexedValueType, type SearchAttributeKey } from '@temporalio/common/lib/search-attributes.js';
 import { TestWorkflowEnvironment, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { renewalSearchAttributes } from '../../workflows/search-attributes.js';
@@ -33,9 +30,7 @@ export async function timeSkippingEnv({
     try {
       await env.connection.operatorService.addSearchAttributes({
         namespace: env.namespace ?? 'default',
-        searchAttributes: Object.fromEntries(
-          searchAttributes.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
-        ),
+        searchAttributes: Object.fromEntries(searchAttributes.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
       });
     } catch (err) {
       await env.teardown();

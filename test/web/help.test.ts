@@ -51,7 +51,13 @@ describe('AIDE: help page and contact form', () => {
     const page = await client.post('/aide', { nom: '', courriel: 'pas-une-adresse', numic: '12', message: 'court', code: '' });
     expect(page.status).toBe(422);
     const text = textOf(page.html);
-    for (const error of [HELP.errors.nameRequired, HELP.errors.emailFormat, HELP.errors.numicFormat, HELP.errors.messageTooShort, CAPTCHA.errors.required]) {
+    for (const error of [
+      HELP.errors.nameRequired,
+      HELP.errors.emailFormat,
+      HELP.errors.numicFormat,
+      HELP.errors.messageTooShort,
+      CAPTCHA.errors.required,
+    ]) {
       expect(text).toContain(error);
     }
     expect(page.html).toContain('value="pas-une-adresse"');

@@ -41,7 +41,8 @@ describe('page shell and web hygiene', () => {
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('strict-transport-security')).toBeNull(); // plain http: no HSTS
     // Every <script> has a src: nothing inline; no style attribute either.
-    for (const tag of page.html.match(/<script[^>]*>[\s\S]*?<\/script>/g) ?? []) expect(tag).toMatch(/^<script[^>]* src="[^"]+"[^>]*><\/script>$/);
+    for (const tag of page.html.match(/<script[^>]*>[\s\S]*?<\/script>/g) ?? [])
+      expect(tag).toMatch(/^<script[^>]* src="[^"]+"[^>]*><\/script>$/);
     expect(page.html).not.toMatch(/\sstyle="/);
     expect(page.html).not.toMatch(/\son[a-z]+="/);
     expect(page.html).toContain('&quot;allowEval&quot;:false');
@@ -116,7 +117,11 @@ describe('page shell and web hygiene', () => {
     };
     const client = new PageClient(createApp(deps));
     await client.get('/identifiant-perdu');
-    const page = await client.post('/identifiant-perdu', { numic: '2026000001', courriel: 'a@example.org', code: await client.captchaAnswer('request') });
+    const page = await client.post('/identifiant-perdu', {
+      numic: '2026000001',
+      courriel: 'a@example.org',
+      code: await client.captchaAnswer('request'),
+    });
     expect(page.status).toBe(500);
     expect(textOf(page.html)).toContain(ERRORS.server.title);
     expect(page.html).not.toMatch(/ECONNREFUSED|connect\.ts|17233|Error\b|\bat [A-Za-z.]+ \(/);

@@ -22,7 +22,9 @@ describe('screen 2: the request form', () => {
     expect(html).toContain('autocomplete="email"');
     expect(html).toMatch(/<div class="captcha__image" role="img" aria-label="[^"]+"><svg [^>]*>[\s\S]*<\/svg><\/div>/);
     expect(html).toContain(`<summary>${CAPTCHA.textAlternativeToggle}</summary>`);
-    expect(textOf(html)).toMatch(/Les 4 chiffres du code sont, dans l’ordre : (zéro|un|deux|trois|quatre|cinq|six|sept|huit|neuf)(, (zéro|un|deux|trois|quatre|cinq|six|sept|huit|neuf)){3}\./);
+    expect(textOf(html)).toMatch(
+      /Les 4 chiffres du code sont, dans l’ordre : (zéro|un|deux|trois|quatre|cinq|six|sept|huit|neuf)(, (zéro|un|deux|trois|quatre|cinq|six|sept|huit|neuf)){3}\./,
+    );
     expect(html).toContain(`>${CAPTCHA.refresh}</button>`);
     expect(html).toContain(`>${REQUEST.submit}</button>`);
     expect(html).toContain('inputmode="numeric"');
@@ -45,7 +47,9 @@ describe('screen 2: the request form', () => {
     expect(text).toContain(CAPTCHA.errors.format);
     expect(page.html).toContain('<title>Erreur – ');
     expect(page.html).toMatch(/role="alert"[^>]*id="resume-erreurs"/);
-    expect(page.html).toMatch(/id="numic"[^>]*aria-describedby="numic-aide numic-messages"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="numic"/);
+    expect(page.html).toMatch(
+      /id="numic"[^>]*aria-describedby="numic-aide numic-messages"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="numic"/,
+    );
     expect(page.html).toContain('<p class="fr-message fr-message--error" id="numic-erreur">');
     expect(page.html).toContain('value="12-AB"');
     expect(page.html).toContain('value="camille@"');
@@ -80,7 +84,11 @@ describe('screen 2: the request form', () => {
     const token = client.csrfToken()!;
     const first = await client.post('/identifiant-perdu', { numic: '2026000001', courriel: 'a@example.org', code: answer });
     expect(first.status).toBe(303);
-    const replay = await client.post('/identifiant-perdu', { numic: '2026000001', courriel: 'a@example.org', code: answer }, { csrf: token });
+    const replay = await client.post(
+      '/identifiant-perdu',
+      { numic: '2026000001', courriel: 'a@example.org', code: answer },
+      { csrf: token },
+    );
     expect(replay.status).toBe(422);
     expect(textOf(replay.html)).toContain(CAPTCHA.errors.wrong);
     expect(deps.renewals.requests).toHaveLength(1);
@@ -181,7 +189,11 @@ describe('request form protections', () => {
     const noToken = await client.post('/identifiant-perdu', { numic: '2026000001', courriel: 'a@example.org', code }, { csrf: null });
     expect(noToken.status).toBe(403);
     expect(textOf(noToken.html)).toContain(ERRORS.forbidden.title);
-    const foreign = await client.post('/identifiant-perdu', { numic: '2026000001', courriel: 'a@example.org', code }, { origin: 'https://evil.example' });
+    const foreign = await client.post(
+      '/identifiant-perdu',
+      { numic: '2026000001', courriel: 'a@example.org', code },
+      { origin: 'https://evil.example' },
+    );
     expect(foreign.status).toBe(403);
     expect(textOf(foreign.html)).toContain(ERRORS.forbidden.title);
     expect(deps.renewals.requests).toHaveLength(0);
@@ -197,7 +209,12 @@ describe('request form protections', () => {
 
   it('refuses oversized bodies with a French 413 page', async () => {
     const { client } = await openForm();
-    const page = await client.post('/identifiant-perdu', { numic: '2026000001', courriel: 'a@example.org', code: '1234', filler: 'x'.repeat(40_000) });
+    const page = await client.post('/identifiant-perdu', {
+      numic: '2026000001',
+      courriel: 'a@example.org',
+      code: '1234',
+      filler: 'x'.repeat(40_000),
+    });
     expect(page.status).toBe(413);
     expect(textOf(page.html)).toContain(ERRORS.tooLarge.title);
   });
@@ -230,7 +247,11 @@ describe('request form protections', () => {
       const wrong = answer === '0000' ? '1111' : '0000';
       expect((await client.post('/identifiant-perdu', { numic: '2026000001', courriel: 'a@example.org', code: wrong })).status).toBe(422);
     }
-    const ok = await client.post('/identifiant-perdu', { numic: '2026000001', courriel: 'a@example.org', code: await client.captchaAnswer('request') });
+    const ok = await client.post('/identifiant-perdu', {
+      numic: '2026000001',
+      courriel: 'a@example.org',
+      code: await client.captchaAnswer('request'),
+    });
     expect(ok.status).toBe(303);
   });
 

@@ -73,7 +73,13 @@ export async function startRenewalHarness({ nativeConnection, client, env = {}, 
     activities: dependencies,
   });
   const running = worker.run();
-  const renewals = createRenewalClient({ client, taskQueue, policy: config.renewal, renewalIdSecret: config.temporal.renewalIdSecret, sealer });
+  const renewals = createRenewalClient({
+    client,
+    taskQueue,
+    policy: config.renewal,
+    renewalIdSecret: config.temporal.renewalIdSecret,
+    sealer,
+  });
 
   return {
     config,

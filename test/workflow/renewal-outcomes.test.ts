@@ -137,7 +137,10 @@ describe('already-used', () => {
 
   it('assigns exactly one identifier when the right password arrives twice at the same moment', async () => {
     const { account, token } = await openedRenewal();
-    const results = await Promise.all([h.renewals.submitPassword(token, account.password), h.renewals.submitPassword(token, account.password)]);
+    const results = await Promise.all([
+      h.renewals.submitPassword(token, account.password),
+      h.renewals.submitPassword(token, account.password),
+    ]);
     const completed = results.filter((r) => r.status === 'completed');
     expect(completed).toHaveLength(1);
     expect(results.filter((r) => r.status === 'dead' && r.reason === 'already-used')).toHaveLength(1);

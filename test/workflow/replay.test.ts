@@ -32,7 +32,11 @@ const versions = async () =>
 const readHistory = async (file: URL) => JSON.parse(await readFile(file, 'utf8'));
 
 /** The patch IDs a recorded history carries (core_patch markers; their data is JSON). */
-function patchIds(history: { events: Array<{ markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: Array<{ data: string }> }> } }> }) {
+function patchIds(history: {
+  events: Array<{
+    markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: Array<{ data: string }> }> };
+  }>;
+}) {
   return history.events.flatMap((event) => {
     const marker = event.markerRecordedEventAttributes;
     if (marker?.markerName !== 'core_patch') return [];
@@ -62,7 +66,11 @@ describe('replay of recorded histories', () => {
   it('replays each one without a nondeterminism error', async () => {
     const files = [
       ...(await jsonIn(root)).map((f) => new URL(f, root)),
-      ...(await Promise.all((await versions()).map(async (v) => (await jsonIn(new URL(`${v}/`, root))).map((f) => new URL(`${v}/${f}`, root))))).flat(),
+      ...(
+        await Promise.all(
+          (await versions()).map(async (v) => (await jsonIn(new URL(`${v}/`, root))).map((f) => new URL(`${v}/${f}`, root))),
+        )
+      ).flat(),
     ];
     async function* histories() {
       for (const file of files) {

@@ -59,7 +59,10 @@ describe('resilience', () => {
       await h.renewals.requestRenewal({ numic: account.numic, email: account.email });
       // The send fails and is retried: the activity has failed at least once, nothing is lost.
       await eventually(async () => {
-        const { pendingActivities } = await dev.client.workflow.getHandle(account.workflowId).describe().then((d) => d.raw);
+        const { pendingActivities } = await dev.client.workflow
+          .getHandle(account.workflowId)
+          .describe()
+          .then((d) => d.raw);
         return (pendingActivities ?? []).some((a) => a.activityType?.name === 'sendRenewalLink' && (a.attempt ?? 0) >= 2);
       });
       expect(await h.renewals.status(account.workflowId)).toMatchObject({ stage: 'looking-up', linksSent: 0 });
@@ -85,7 +88,9 @@ describe('resilience', () => {
       // The gateway is down: a file where its outbox folder should be.
       const scratch = mkdtempSync(join(tmpdir(), 'sms-'));
       writeFileSync(join(scratch, 'down'), '');
-      await expect(activitiesWith(join(scratch, 'down')).notifyIdentifierChanged({ accountId: account.id, renewalId })).rejects.toThrow(/SMS/);
+      await expect(activitiesWith(join(scratch, 'down')).notifyIdentifierChanged({ accountId: account.id, renewalId })).rejects.toThrow(
+        /SMS/,
+      );
       expect(await notices()).toHaveLength(1);
 
       const up = createDevSmsProvider(join(scratch, 'up'));

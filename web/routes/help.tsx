@@ -73,7 +73,15 @@ export function helpRoutes(s: Services) {
   });
 
   app.get('/aide/message-envoye', (c) =>
-    page(c, <MessagePage title={HELP.sentTitle} body={HELP.sent} severity="success" actions={[{ label: SITE.backToLogin, href: '/connexion' }]} />),
+    page(
+      c,
+      <MessagePage
+        title={HELP.sentTitle}
+        body={HELP.sent}
+        severity="success"
+        actions={[{ label: SITE.backToLogin, href: '/connexion' }]}
+      />,
+    ),
   );
 
   return app;

@@ -14,7 +14,10 @@ import { LoginView, type LoginViewProps } from '../views/login.js';
 
 const LoginSchema = z.object({
   identifiant: z.string({ error: LOGIN.errors.identifierRequired }).trim().min(1, { error: LOGIN.errors.identifierRequired }),
-  motDePasse: z.string({ error: LOGIN.errors.passwordRequired }).min(1, { error: LOGIN.errors.passwordRequired }).max(200, { error: LOGIN.errors.failed }),
+  motDePasse: z
+    .string({ error: LOGIN.errors.passwordRequired })
+    .min(1, { error: LOGIN.errors.passwordRequired })
+    .max(200, { error: LOGIN.errors.failed }),
 });
 
 export function loginRoutes({ deps, limits }: Services) {

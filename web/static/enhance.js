@@ -40,7 +40,7 @@
         var selection = window.getSelection();
         selection.removeAllRanges();
         selection.addRange(range);
-      }
+      },
     );
   });
 
@@ -50,7 +50,9 @@
   });
 
   if (document.readyState === 'loading') {
-    document.addEventListener('DOMContentLoaded', function () { setUpCopyButtons(document); });
+    document.addEventListener('DOMContentLoaded', function () {
+      setUpCopyButtons(document);
+    });
   } else {
     setUpCopyButtons(document);
   }

@@ -18,7 +18,7 @@ export class PageClient {
   lastHtml = '';
 
   constructor(
-    private readonly app: Pick<Hono<any>, 'request'>,
+    private readonly app: { request: Hono['request'] },
     private readonly env?: unknown,
     /** The site's origin: the real stack's PUBLIC_BASE_URL follows TEST_WEB_PORT. */
     private readonly origin = ORIGIN,
@@ -53,11 +53,7 @@ export class PageClient {
   }
 
   /** Posts a form as a browser would: urlencoded, same Origin, with the page's form token. */
-  post(
-    path: string,
-    fields: Record<string, string>,
-    options: { htmx?: boolean; origin?: string | null; csrf?: string | null } = {},
-  ) {
+  post(path: string, fields: Record<string, string>, options: { htmx?: boolean; origin?: string | null; csrf?: string | null } = {}) {
     const body = new URLSearchParams(fields);
     const token = options.csrf === undefined ? this.csrfToken() : options.csrf;
     if (token !== null && token !== undefined && !body.has('_csrf')) body.set('_csrf', token);
@@ -72,9 +68,13 @@ export class PageClient {
   }
 
   async captchaAnswer(purpose?: 'request' | 'link' | 'help'): Promise<string> {
-    const res = await this.app.request(`${ORIGIN}/__test/captcha${purpose ? `?for=${purpose}` : ''}`, {
-      headers: { Cookie: this.cookieHeader() },
-    }, this.env as never);
+    const res = await this.app.request(
+      `${ORIGIN}/__test/captcha${purpose ? `?for=${purpose}` : ''}`,
+      {
+        headers: { Cookie: this.cookieHeader() },
+      },
+      this.env as never,
+    );
     if (res.status !== 200) throw new Error(`no captcha answer (${res.status})`);
     return ((await res.json()) as { answer: string }).answer;
   }
