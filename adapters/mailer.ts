@@ -1,13 +1,11 @@
 import nodemailer from 'nodemailer';
+import type { EmailContent } from '../copy/emails.js';
 import type { Config } from '../config/index.js';
+import { renderEmail } from './mail-layout.js';
 
-export interface Email {
+export interface Email extends EmailContent {
   to: string;
-  subject: string;
-  text: string;
-  html: string;
-  /** Stable per logical email, so a retried send is recognisable as the same message. */
-  messageId?: string;
+  replyTo?: string;
 }
 
 export interface Mailer {
@@ -25,13 +23,14 @@ export function createSmtpMailer(smtp: Config['smtp']): Mailer {
     // email; a broken one is dropped and the activity's retry opens another.
     pool: true,
     maxConnections: 4,
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 20_000,
+    // Within the activity's 15 s (workflows/credential-renewal.ts): a stuck server fails the attempt, which is retried.
+    connectionTimeout: 4_000,
+    greetingTimeout: 4_000,
+    socketTimeout: 6_000,
   });
   return {
-    async send(email) {
-      await transport.sendMail({ from: smtp.from, ...email });
+    async send({ to, replyTo, ...content }) {
+      await transport.sendMail({ from: smtp.from, to, replyTo, ...renderEmail(content) });
     },
     close: () => transport.close(),
   };

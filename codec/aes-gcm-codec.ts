@@ -3,17 +3,14 @@
  * password or identifier in clear. The key ID travels in the payload metadata so keys can rotate:
  * new payloads use the current key, older ones are decrypted with the key they name.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto'; // CommonJS: a default import works under both Node and vitest
+import { openBytes, sealBytes } from './aes-gcm.js';
 
 const ProtoPayload = proto.temporal.api.common.v1.Payload;
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
-
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 export interface CodecKeys {
   keyId: string;
@@ -30,19 +27,13 @@ export class AesGcmCodec implements PayloadCodec {
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
-      const plain = ProtoPayload.encode(payload).finish();
-      const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return {
-        metadata: {
-          [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING),
-          [KEY_ID_METADATA]: Buffer.from(this.current.keyId),
-        },
-        data: sealed,
-      };
-    });
+    return payloads.map((payload) => ({
+      metadata: {
+        [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING),
+        [KEY_ID_METADATA]: Buffer.from(this.current.keyId),
+      },
+      data: sealBytes(this.current.key, ProtoPayload.encode(payload).finish()),
+    }));
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
@@ -52,13 +43,7 @@ export class AesGcmCodec implements PayloadCodec {
       const keyId = Buffer.from(payload.metadata?.[KEY_ID_METADATA] ?? []).toString();
       const key = this.keys.get(keyId);
       if (!key) throw new Error(`no payload key with ID "${keyId}"`);
-      const sealed = Buffer.from(payload.data ?? []);
-      const iv = sealed.subarray(0, IV_BYTES);
-      const tag = sealed.subarray(sealed.length - TAG_BYTES);
-      const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAuthTag(tag);
-      const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
-      return ProtoPayload.decode(plain);
+      return ProtoPayload.decode(openBytes(key, payload.data ?? new Uint8Array()));
     });
   }
 }

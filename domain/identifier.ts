@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+
 /**
  * Identifiers are typed by hand from an email: no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes.
  * Format: three groups of four, e.g. "K7QM-4WXH-9TPC".
@@ -21,7 +23,7 @@ export function isWellFormedIdentifier(value: string): boolean {
   return IDENTIFIER_PATTERN.test(value);
 }
 
-/** Builds an identifier from a source of uniform random indexes (crypto in adapters). */
+/** Builds an identifier from a source of uniform random indexes. */
 export function identifierFrom(randomIndex: (max: number) => number): string {
   const groups: string[] = [];
   for (let g = 0; g < IDENTIFIER_GROUPS; g++) {
@@ -31,3 +33,6 @@ export function identifierFrom(randomIndex: (max: number) => number): string {
   }
   return groups.join('-');
 }
+
+/** A new identifier from crypto randomness (the registry claims it, so none is ever issued twice). */
+export const randomIdentifier = () => identifierFrom((max) => randomInt(max));

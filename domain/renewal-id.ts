@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { normaliseNumic } from '../domain/account-keys.js';
+import { normaliseNumic } from './account-keys.js';
 
 export const RENEWAL_ID_PREFIX = 'renouvellement-';
 
