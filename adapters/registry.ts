@@ -52,6 +52,19 @@ interface ClaimDocument {
   at: Date;
 }
 
+/**
+ * One per renewal that issued a password: the claim that makes the issue happen once. Until its SMS
+ * has gone, it holds the clear password sealed for the worker alone, so that a retry sends the same
+ * password; then only its hash is left.
+ */
+interface PasswordIssueDocument {
+  _id: string; // renewal ID
+  accountId: string;
+  passwordHash: string;
+  sealedPassword?: string;
+  at: Date;
+}
+
 /** One per notification sent (key: renewal ID and channel). */
 interface NotificationDocument {
   _id: string;
@@ -87,6 +100,17 @@ const claimSchema = (collection: string) =>
     { collection, versionKey: false },
   );
 
+const passwordIssueSchema = new Schema<PasswordIssueDocument>(
+  {
+    _id: { type: String, required: true },
+    accountId: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    sealedPassword: { type: String },
+    at: { type: Date, required: true },
+  },
+  { collection: 'password_issues', versionKey: false },
+);
+
 const notificationSchema = new Schema<NotificationDocument>(
   { _id: { type: String, required: true }, accountId: { type: String, required: true }, at: { type: Date, required: true } },
   { collection: 'sent_notifications', versionKey: false },
@@ -101,6 +125,15 @@ export interface Registry {
    * returns the identifier already assigned. `generate` is called again on a (rare) collision.
    */
   assignIdentifier(accountId: string, renewalId: string, generate: () => string): Promise<string>;
+  /**
+   * Gives the account a new password for this renewal, once: `draw` makes it (its hash, and the clear
+   * password sealed for the worker); a retry with the same renewal ID keeps the first one drawn.
+   */
+  issuePassword(accountId: string, renewalId: string, draw: () => Promise<{ passwordHash: string; sealedPassword: string }>): Promise<void>;
+  /** The sealed password of this renewal while its SMS has not gone; undefined after forgetIssuedPassword. */
+  issuedPassword(renewalId: string): Promise<string | undefined>;
+  /** Drops the sealed password once its SMS has gone: only the hash stays. */
+  forgetIssuedPassword(renewalId: string): Promise<void>;
   /** Records a notification as sent; false when it already was (so a retry does not resend). */
   markNotificationSent(accountId: string, key: string): Promise<boolean>;
   hasSentNotification(accountId: string, key: string): Promise<boolean>;
@@ -136,6 +169,7 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
   const accounts = connection.model('Account', accountSchema);
   const assignments = connection.model('IdentifierAssignment', assignmentSchema);
   const notifications = connection.model('SentNotification', notificationSchema);
+  const passwordIssues = connection.model('PasswordIssue', passwordIssueSchema);
   const numics = connection.model('AccountNumic', claimSchema('account_numics'));
   const identifiers = connection.model('AccountIdentifier', claimSchema('account_identifiers'));
   type ClaimModel = typeof numics;
@@ -287,6 +321,28 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
       }
       throw new Error('could not find a free identifier after 5 attempts');
     },
+    async issuePassword(accountId, renewalId, draw) {
+      let issue = await passwordIssues.findById(renewalId).lean();
+      if (!issue) {
+        const drawn = await draw();
+        try {
+          issue = (await passwordIssues.create({ _id: renewalId, accountId, ...drawn, at: new Date() })).toObject();
+        } catch (err) {
+          if (!isDuplicateKey(err)) throw err;
+          issue = await passwordIssues.findById(renewalId).lean(); // a concurrent retry drew first: its password wins
+        }
+      }
+      if (!issue) throw new Error(`password issue ${renewalId} vanished`);
+      // Idempotent: every caller for this renewal writes the same hash.
+      const res = await accounts.updateOne({ _id: issue.accountId }, { $set: { passwordHash: issue.passwordHash } });
+      if (res.matchedCount === 0) throw new Error(`account ${accountId} not found`);
+    },
+    async issuedPassword(renewalId) {
+      return (await passwordIssues.findById(renewalId).lean())?.sealedPassword ?? undefined;
+    },
+    async forgetIssuedPassword(renewalId) {
+      await passwordIssues.updateOne({ _id: renewalId }, { $unset: { sealedPassword: 1 } });
+    },
     async hasSentNotification(_accountId, key) {
       return (await notifications.exists({ _id: key })) !== null;
     },
@@ -310,7 +366,7 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
     },
     async ensureIndexes() {
       // The unique indexes on accounts stay, as a second guard behind the claims.
-      await Promise.all([accounts, assignments, notifications, numics, identifiers].map((model) => model.createIndexes()));
+      await Promise.all([accounts, assignments, notifications, passwordIssues, numics, identifiers].map((model) => model.createIndexes()));
       await backfillClaims();
     },
     async close() {

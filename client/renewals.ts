@@ -2,31 +2,36 @@
  * The renewal API the web layer (and the ops tool) call. Each call returns a typed result;
  * Temporal's errors are mapped here and never leak to the caller.
  */
-import { WorkflowIdReusePolicy, type Client, type WorkflowHandle } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
-import { hashLinkSecret } from '../domain/link-secret.js';
+import { setTimeout } from 'node:timers/promises';
+import { WorkflowIdReusePolicy, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { openLinkToken } from '../codec/link-token.js';
 import type { FieldSealer } from '../codec/sealed-field.js';
 import { normaliseEmail, normaliseNumic } from '../domain/account-keys.js';
-import { parseLinkToken } from '../domain/renewal-link.js';
+import { hashLinkSecret } from '../domain/link-secret.js';
+import { parseLegacyLinkToken } from '../domain/renewal-link.js';
+import { renewalWorkflowId } from '../domain/renewal-id.js';
 import {
+  DEAD_LINK_FAILURE,
+  DEAD_LINK_REASONS,
   RENEWAL_WORKFLOW_TYPE,
   cancelSignal,
   linkStateQuery,
-  openLinkUpdate,
   requestSignal,
   resendLinkUpdate,
   statusQuery,
-  submitPasswordUpdate,
-  type OpenLinkResult,
+  submitSecretUpdate,
+  type DeadLinkReason,
+  type LinkState,
   type RenewalInput,
+  type RenewalKind,
   type RenewalPolicy,
-  type RenewalResult,
   type RenewalStatus,
   type ResendLinkResult,
-  type SubmitPasswordResult,
+  type SubmitSecretResult,
 } from '../workflows/definitions.js';
-import { RenewalKind } from '../workflows/search-attributes.js';
-import { renewalWorkflowId } from './renewal-id.js';
+import { RenewalKind as RenewalKindKey } from '../workflows/search-attributes.js';
+import { legacyRenewals } from './legacy-renewals.js';
 
 export interface RenewalClientOptions {
   client: Client;
@@ -34,6 +39,7 @@ export interface RenewalClientOptions {
   policy: RenewalPolicy;
   renewalIdSecret: string;
   sealer: FieldSealer;
+  linkKey: Buffer;
 }
 
 export type RequestRenewalResult = { status: 'accepted' };
@@ -41,75 +47,111 @@ export type StatusResult = ({ status: 'found' } & RenewalStatus) | { status: 'no
 export type OperatorResult<T> = T | { status: 'not-found' };
 
 const DEAD_UNKNOWN = { status: 'dead', reason: 'unknown' } as const;
+/** A citizen waits on these: past them, the page says the service is unavailable (client/unavailable.ts). */
+const QUERY_DEADLINE_MS = 10_000;
+const UPDATE_DEADLINE_MS = 20_000;
+/** A link clicked before its email was recorded: asked again for up to about 3 s. */
+const PENDING_ASKS = 15;
+const PENDING_PAUSE_MS = 200;
 
-export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret, sealer }: RenewalClientOptions) {
+const SUMMARY: Record<RenewalKind, { summary: string; details: string }> = {
+  identifier: {
+    summary: 'Renouvellement d’identifiant demandé sur le portail',
+    details:
+      'L’usager a saisi son NUMIC et son courriel. Si un compte correspond, un lien lui est envoyé par courriel ; ' +
+      'il l’ouvre puis saisit le mot de passe reçu par SMS pour obtenir un nouvel identifiant.',
+  },
+  password: {
+    summary: 'Renouvellement de mot de passe demandé sur le portail',
+    details:
+      'L’usager a saisi son NUMIC et son courriel. Si un compte correspond, un lien lui est envoyé par courriel ; ' +
+      'il l’ouvre puis saisit son identifiant actuel pour recevoir un nouveau mot de passe par SMS.',
+  },
+};
+
+/** The reason a validator's rejection carries (workflows/definitions.ts, DEAD_LINK_FAILURE). */
+function deadLinkRejection(err: unknown): DeadLinkReason | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  if (err.cause.type !== DEAD_LINK_FAILURE) return undefined;
+  const [reason] = err.cause.details ?? [];
+  return DEAD_LINK_REASONS.includes(reason as DeadLinkReason) ? (reason as DeadLinkReason) : 'unknown';
+}
+
+export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret, sealer, linkKey }: RenewalClientOptions) {
   const workflowIdFor = (numic: string) => renewalWorkflowId(numic, renewalIdSecret);
+  const legacy = legacyRenewals(client, sealer);
 
-  /** A link whose run has ended (or never existed) is answered from the run's final state. */
-  async function linkStateAfterEnd(handle: WorkflowHandle, linkHash: string): Promise<OpenLinkResult> {
-    try {
-      const state = await handle.query(linkStateQuery, { linkHash });
-      return state.status === 'dead' ? state : DEAD_UNKNOWN;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return DEAD_UNKNOWN;
-      throw err;
-    }
-  }
-
-  function handleForToken(token: string) {
-    const parsed = parseLinkToken(token);
-    if (!parsed) return undefined;
-    return { handle: client.workflow.getHandle(parsed.workflowId, parsed.runId), linkHash: hashLinkSecret(parsed.secret) };
+  /** The run a link names, and the hash the workflow knows the link by; undefined for a token that is not ours. */
+  function target(token: string): { handle: WorkflowHandle; linkHash: string } | undefined {
+    const opened = openLinkToken(linkKey, token);
+    if (!opened) return undefined;
+    return { handle: client.workflow.getHandle(opened.workflowId, opened.runId), linkHash: hashLinkSecret(opened.secret) };
   }
 
   return {
     workflowIdFor,
 
     /**
-     * Starts the account's renewal, or reaches the one in flight. Signal-with-start is one atomic
+     * Starts the account's renewal, or reaches the run in flight. Signal-with-start is one atomic
      * server call: it starts the workflow if no run with this ID is open and delivers the request
-     * either way, so two concurrent requests can never start two runs. It returns once the server
-     * has recorded the signal, before any lookup: its timing says nothing about the match.
-     * ALLOW_DUPLICATE lets a new renewal start after the previous one has closed.
+     * either way, so two concurrent requests can never start two runs, and a request of the other
+     * kind reaches the run in flight, which starts nothing. It returns once the server has recorded
+     * the signal, before any lookup: its timing says nothing about the match.
+     * ALLOW_DUPLICATE lets a new renewal start after the previous run has closed.
      */
-    async requestRenewal({ numic, email }: { numic: string; email: string }): Promise<RequestRenewalResult> {
-      const input: RenewalInput = { kind: 'identifier', numic: normaliseNumic(numic), policy };
+    async requestRenewal({ kind, numic, email }: { kind: RenewalKind; numic: string; email: string }): Promise<RequestRenewalResult> {
+      const input: RenewalInput = { numic: normaliseNumic(numic), policy };
       await client.workflow.signalWithStart(RENEWAL_WORKFLOW_TYPE, {
         workflowId: workflowIdFor(numic),
         taskQueue,
         args: [input],
         signal: requestSignal,
-        signalArgs: [{ email: normaliseEmail(email) }],
+        signalArgs: [{ kind, email: normaliseEmail(email) }],
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        typedSearchAttributes: [{ key: RenewalKind, value: input.kind }],
-        staticSummary: 'Renouvellement d’identifiant demandé sur le portail',
-        staticDetails:
-          'L’usager a saisi son NUMIC et son courriel. Si un compte correspond, un lien lui est envoyé par courriel ; ' +
-          'il l’ouvre puis saisit le mot de passe reçu par SMS pour obtenir un nouvel identifiant.',
+        typedSearchAttributes: [{ key: RenewalKindKey, value: kind }],
+        staticSummary: SUMMARY[kind].summary,
+        staticDetails: SUMMARY[kind].details,
       });
       return { status: 'accepted' };
     },
 
-    async openLink(token: string): Promise<OpenLinkResult> {
-      const target = handleForToken(token);
-      if (!target) return DEAD_UNKNOWN;
-      try {
-        return await target.handle.executeUpdate(openLinkUpdate, { args: [{ linkHash: target.linkHash }] });
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return linkStateAfterEnd(target.handle, target.linkHash);
-        throw err;
+    /**
+     * What the link page shows. A query: opening a link (a citizen, a mail scanner) changes nothing.
+     * A link whose email is still being confirmed (`pending`) is asked about again for a moment.
+     */
+    async linkState(kind: RenewalKind, token: string): Promise<LinkState> {
+      if (kind === 'identifier' && parseLegacyLinkToken(token)) return legacy.linkState(token);
+      const link = target(token);
+      if (!link) return DEAD_UNKNOWN;
+      for (let asked = 1; ; asked++) {
+        let state: LinkState;
+        try {
+          state = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+            link.handle.query(linkStateQuery, { linkHash: link.linkHash }),
+          );
+        } catch (err) {
+          if (err instanceof WorkflowNotFoundError) return DEAD_UNKNOWN;
+          throw err;
+        }
+        if (state.status === 'open' && state.kind !== kind) return DEAD_UNKNOWN;
+        if (state.status !== 'pending' || asked >= PENDING_ASKS) return state;
+        await setTimeout(PENDING_PAUSE_MS);
       }
     },
 
-    async submitPassword(token: string, password: string): Promise<SubmitPasswordResult> {
-      const target = handleForToken(token);
-      if (!target) return DEAD_UNKNOWN;
+    /** The secret that authenticates this renewal (the password, or the identifier), sealed for the worker. */
+    async submitSecret(kind: RenewalKind, token: string, secret: string): Promise<SubmitSecretResult> {
+      if (kind === 'identifier' && parseLegacyLinkToken(token)) return legacy.submitPassword(token, secret);
+      const link = target(token);
+      if (!link) return DEAD_UNKNOWN;
       try {
-        return await target.handle.executeUpdate(submitPasswordUpdate, {
-          args: [{ linkHash: target.linkHash, sealedPassword: sealer.seal(password) }],
-        });
+        return await client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
+          link.handle.executeUpdate(submitSecretUpdate, { args: [{ linkHash: link.linkHash, kind, sealedSecret: sealer.seal(secret) }] }),
+        );
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return linkStateAfterEnd(target.handle, target.linkHash) as Promise<SubmitPasswordResult>;
+        const reason = deadLinkRejection(err);
+        if (reason) return { status: 'dead', reason };
+        if (err instanceof WorkflowNotFoundError) return this.linkState(kind, token) as Promise<SubmitSecretResult>;
         throw err;
       }
     },
@@ -122,11 +164,6 @@ export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret
         if (err instanceof WorkflowNotFoundError) return { status: 'not-found' };
         throw err;
       }
-    },
-
-    /** Waits for a run's end; for tests and the ops tool. */
-    async result(workflowId: string, runId?: string): Promise<RenewalResult> {
-      return client.workflow.getHandle(workflowId, runId).result();
     },
 
     async cancel(workflowId: string, reason: string): Promise<OperatorResult<{ status: 'cancel-requested' }>> {

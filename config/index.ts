@@ -3,7 +3,7 @@
  * Defaults serve the embedded setup (`npm start`): Temporal dev server, FerretDB and Mailpit
  * on loopback, with secrets generated once under the data folder.
  */
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
@@ -36,6 +36,9 @@ const EnvSchema = z.object({
 
   WEB_HOST: z.string().default('127.0.0.1'),
   WEB_PORT: port(3000),
+  /** How many web and worker processes `npm start` runs (several web ones behind a reverse proxy on WEB_PORT). */
+  WEB_INSTANCES: z.coerce.number().int().min(1).max(8).default(1),
+  WORKER_INSTANCES: z.coerce.number().int().min(1).max(8).default(1),
   PUBLIC_BASE_URL: z.url().default('http://localhost:3000'),
   TRUST_PROXY: flag(false),
 
@@ -71,16 +74,33 @@ const EnvSchema = z.object({
   SMS_HTTP_TIMEOUT: duration('5s'),
 
   LINK_TTL: duration('1h'),
-  PASSWORD_STEP_TTL: duration('15m'),
-  MAX_PASSWORD_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Wrong secrets (the password, or the identifier for a password renewal) before a renewal locks. */
+  MAX_SECRET_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   MAX_LINK_EMAILS_PER_HOUR: z.coerce.number().int().min(1).max(20).default(3),
+  /** Lock-outs of one account within LOCKOUT_WINDOW after which its renewals are refused for LOCKOUT_REFUSAL. */
+  LOCKOUT_LIMIT: z.coerce.number().int().min(1).max(10).default(3),
+  LOCKOUT_WINDOW: duration('24h'),
+  LOCKOUT_REFUSAL: duration('24h'),
+  /** After a renewal completes, how long a renewal of the other kind must wait. */
+  RENEWAL_COOLDOWN: duration('24h'),
 
   CAPTCHA_TTL: duration('5m'),
+  /** A session unused this long ends; every session ends SESSION_LIFETIME after it began. */
+  SESSION_IDLE: duration('30m'),
+  SESSION_LIFETIME: duration('12h'),
   CAPTCHA_TEST_HOOK: flag(false),
 
   RATE_LIMIT_WINDOW: duration('15m'),
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
+  /** Requests (or failed logins) for one account from one client address. */
   RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  /** Failed logins on one identifier, from anywhere, after which the login asks for a security code. */
+  LOGIN_CODE_AFTER_FAILURES: z.coerce.number().int().min(1).default(10),
+  /** Wrong security codes from one client address after which new codes are refused for a window. */
+  CAPTCHA_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+
+  REDIS_URL: z.string().optional(),
+  REDIS_PORT: port(6379),
 
   PAYLOAD_KEY: z.string().optional(),
   PAYLOAD_KEY_ID: z.string().default('dev-1'),
@@ -88,6 +108,7 @@ const EnvSchema = z.object({
   COOKIE_SECRET: z.string().optional(),
   RENEWAL_ID_SECRET: z.string().optional(),
   FIELD_SEAL_KEY: z.string().optional(),
+  LINK_KEY: z.string().optional(),
 
   CODEC_SERVER_PORT: port(8888),
   CODEC_SERVER_HOST: z.string().default('127.0.0.1'),
@@ -120,6 +141,8 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
   if (payloadKey.length !== 32) throw new ConfigError('PAYLOAD_KEY must be 32 bytes, base64-encoded');
   const fieldSealKey = Buffer.from(secret('FIELD_SEAL_KEY', e.FIELD_SEAL_KEY, 32), 'base64');
   if (fieldSealKey.length !== 32) throw new ConfigError('FIELD_SEAL_KEY must be 32 bytes, base64-encoded');
+  const linkKey = Buffer.from(secret('LINK_KEY', e.LINK_KEY, 32), 'base64');
+  if (linkKey.length !== 32) throw new ConfigError('LINK_KEY must be 32 bytes, base64-encoded');
   if (production && e.CAPTCHA_TEST_HOOK) throw new ConfigError('CAPTCHA_TEST_HOOK cannot be on in production');
   if (e.SMS_PROVIDER === 'http' && !e.SMS_HTTP_URL) throw new ConfigError('SMS_PROVIDER=http needs SMS_HTTP_URL');
 
@@ -136,9 +159,27 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       secureCookies: production,
       cookieSecret: secret('COOKIE_SECRET', e.COOKIE_SECRET, 32),
       captchaTtlMs: e.CAPTCHA_TTL,
+      sessionIdleMs: e.SESSION_IDLE,
+      sessionLifetimeMs: e.SESSION_LIFETIME,
       captchaTestHook: e.CAPTCHA_TEST_HOOK,
-      rateLimit: { windowMs: e.RATE_LIMIT_WINDOW, perIp: e.RATE_LIMIT_PER_IP, perAccount: e.RATE_LIMIT_PER_ACCOUNT },
+      rateLimit: {
+        windowMs: e.RATE_LIMIT_WINDOW,
+        perIp: e.RATE_LIMIT_PER_IP,
+        perAccount: e.RATE_LIMIT_PER_ACCOUNT,
+        loginCodeAfterFailures: e.LOGIN_CODE_AFTER_FAILURES,
+        captchaFailuresPerIp: e.CAPTCHA_FAILURES_PER_IP,
+      },
     },
+    instances: { web: e.WEB_INSTANCES, worker: e.WORKER_INSTANCES },
+    store: {
+      url: e.REDIS_URL ?? `redis://127.0.0.1:${e.REDIS_PORT}/0`,
+      embedded: e.REDIS_URL === undefined,
+      port: e.REDIS_PORT,
+    },
+    /** Seals the workflow and run IDs inside each emailed link (codec/link-token.ts). */
+    linkKey,
+    /** Draws each link's secret (domain/link-secret.ts); derived from the worker's field key, never the web's to hold. */
+    linkSecretKey: Buffer.from(hkdfSync('sha256', fieldSealKey, '', 'renewal-link-secret', 32)),
     temporal: {
       address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
       namespace: e.TEMPORAL_NAMESPACE,
@@ -170,11 +211,15 @@ function buildConfig(e: z.infer<typeof EnvSchema>) {
       e.SMS_PROVIDER === 'http'
         ? { provider: 'http' as const, url: e.SMS_HTTP_URL!, token: e.SMS_HTTP_TOKEN, timeoutMs: e.SMS_HTTP_TIMEOUT }
         : { provider: 'dev' as const, dir: resolve(dataDir, 'sms') },
+    /** The policy each renewal workflow enforces (its input: no secret here, it is stored in the history). */
     renewal: {
       linkTtlMs: e.LINK_TTL,
-      passwordStepTtlMs: e.PASSWORD_STEP_TTL,
-      maxPasswordAttempts: e.MAX_PASSWORD_ATTEMPTS,
+      maxSecretAttempts: e.MAX_SECRET_ATTEMPTS,
       maxLinkEmailsPerHour: e.MAX_LINK_EMAILS_PER_HOUR,
+      lockoutLimit: e.LOCKOUT_LIMIT,
+      lockoutWindowMs: e.LOCKOUT_WINDOW,
+      lockoutRefusalMs: e.LOCKOUT_REFUSAL,
+      cooldownMs: e.RENEWAL_COOLDOWN,
     },
     payloadCodec: {
       keyId: e.PAYLOAD_KEY_ID,

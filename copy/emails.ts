@@ -1,53 +1,107 @@
 /**
- * French copy of the emails and SMS the citizen receives (the page copy is in pages.ts).
- * Each message has a plain-text and an HTML part with the same words.
+ * French copy of the emails and SMS the citizen receives (the page copy is in pages.ts). Each email
+ * is words only: adapters/mail-layout.tsx renders the same paragraphs as text and as HTML.
  */
-const SERVICE = 'Service des Français à l’étranger';
+import type { RenewalKind } from '../workflows/definitions.js';
+import { durationInWords, parisDateTimeInWords } from './durations.js';
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const SERVICE = 'Service des Français à l’étranger';
 
-function html(paragraphs: string[], link?: { href: string; label: string }): string {
-  const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n');
-  const button = link
-    ? `<p><a href="${escapeHtml(link.href)}" style="background:#000091;color:#fff;padding:12px 16px;text-decoration:none">${escapeHtml(link.label)}</a></p>\n<p>${escapeHtml('Si le bouton ne fonctionne pas, copiez cette adresse dans votre navigateur :')}<br>${escapeHtml(link.href)}</p>`
-    : '';
-  return `<!doctype html><html lang="fr"><body style="font-family:Marianne,Arial,sans-serif">\n${body}\n${button}\n<p>${SERVICE}</p></body></html>`;
+export interface EmailContent {
+  subject: string;
+  paragraphs: string[];
+  /** A button in the HTML part; the address is also written out in both parts. */
+  link?: { href: string; label: string };
 }
 
-function durationInWords(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes % 60 === 0) return minutes === 60 ? '1 heure' : `${minutes / 60} heures`;
-  return `${minutes} minutes`;
-}
+const THE: Record<RenewalKind, string> = { identifier: 'l’identifiant', password: 'le mot de passe' };
+const THE_CAPITAL: Record<RenewalKind, string> = { identifier: 'L’identifiant', password: 'Le mot de passe' };
+/** "un renouvellement d’identifiant", "une demande de nouveau mot de passe". */
+const OF_KIND: Record<RenewalKind, string> = { identifier: 'd’identifiant', password: 'de mot de passe' };
+const OF_NEW: Record<RenewalKind, string> = { identifier: 'de nouvel identifiant', password: 'de nouveau mot de passe' };
+const A_NEW: Record<RenewalKind, string> = { identifier: 'un nouvel identifiant', password: 'un nouveau mot de passe' };
+/** What authenticates each kind of renewal (the other credential). */
+const NEEDED: Record<RenewalKind, string> = {
+  identifier: 'le mot de passe que vous avez reçu par SMS',
+  password: 'votre identifiant actuel, reçu par courriel',
+};
 
-export function renewalLinkEmail(link: string, validForMs: number) {
-  const intro = [
-    'Bonjour,',
-    'Vous avez demandé un nouvel identifiant pour votre espace consulaire.',
-    `Pour continuer, ouvrez le lien ci-dessous. Il est valable ${durationInWords(validForMs)} et ne sert qu’une seule fois. Vous aurez besoin du mot de passe que vous avez reçu par SMS.`,
-  ];
-  const outro = 'Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre identifiant actuel reste valable.';
+export const LINK_EMAIL_SUBJECT: Record<RenewalKind, string> = {
+  identifier: 'Votre demande de nouvel identifiant',
+  password: 'Votre demande de nouveau mot de passe',
+};
+
+export function renewalLinkEmail(kind: RenewalKind, link: string, validForMs: number): EmailContent {
   return {
-    subject: 'Votre demande de nouvel identifiant',
-    text: [...intro, link, outro, SERVICE].join('\n\n'),
-    html: html([...intro, outro], { href: link, label: 'Choisir mon nouvel identifiant' }),
+    subject: LINK_EMAIL_SUBJECT[kind],
+    paragraphs: [
+      'Bonjour,',
+      `Vous avez demandé ${A_NEW[kind]} pour votre espace consulaire.`,
+      `Pour continuer, ouvrez le lien ci-dessous. Il est valable ${durationInWords(validForMs)} et ne sert qu’une seule fois. Vous aurez besoin de ${NEEDED[kind]}.`,
+      `Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : ${THE[kind]} actuel reste valable.`,
+    ],
+    link: { href: link, label: kind === 'identifier' ? 'Obtenir mon nouvel identifiant' : 'Obtenir mon nouveau mot de passe' },
   };
 }
 
-export function identifierChangedEmail(helpdeskEmail: string) {
-  const paragraphs = [
-    'Bonjour,',
-    'L’identifiant de votre espace consulaire vient d’être renouvelé. L’ancien identifiant ne fonctionne plus.',
-    'Votre mot de passe n’a pas changé.',
-    `Si vous n’êtes pas à l’origine de ce changement, contactez sans attendre la cellule d’assistance : ${helpdeskEmail}.`,
-  ];
+export function credentialChangedEmail(kind: RenewalKind, helpdeskEmail: string): EmailContent {
   return {
-    subject: 'Votre identifiant a été renouvelé',
-    text: [...paragraphs, SERVICE].join('\n\n'),
-    html: html(paragraphs),
+    subject: kind === 'identifier' ? 'Votre identifiant a été renouvelé' : 'Votre mot de passe a été renouvelé',
+    paragraphs: [
+      'Bonjour,',
+      kind === 'identifier'
+        ? 'L’identifiant de votre espace consulaire vient d’être renouvelé. L’ancien identifiant ne fonctionne plus. Votre mot de passe n’a pas changé.'
+        : 'Le mot de passe de votre espace consulaire vient d’être renouvelé : le nouveau vous a été envoyé par SMS. L’ancien mot de passe ne fonctionne plus. Votre identifiant n’a pas changé.',
+      `Si vous n’êtes pas à l’origine de ce changement, contactez sans attendre la cellule d’assistance : ${helpdeskEmail}.`,
+    ],
   };
 }
 
-export const identifierChangedSms = (): string =>
-  'Consulat de France : l’identifiant de votre espace consulaire vient d’être renouvelé. Si vous n’êtes pas à l’origine de ce changement, contactez la cellule d’assistance.';
+export function lockoutEmail(kind: RenewalKind, helpdeskEmail: string): EmailContent {
+  const wrong = kind === 'identifier' ? 'un mauvais mot de passe' : 'un mauvais identifiant';
+  return {
+    subject: 'Demande bloquée après plusieurs erreurs',
+    paragraphs: [
+      'Bonjour,',
+      `Quelqu’un a saisi 3 fois ${wrong} pour renouveler ${THE[kind]} de votre espace consulaire. Pour protéger votre compte, cette demande a été annulée.`,
+      'Si c’était vous, vérifiez vos informations et faites une nouvelle demande.',
+      `Si ce n’était pas vous, votre compte n’a pas été modifié ; contactez la cellule d’assistance : ${helpdeskEmail}.`,
+    ],
+  };
+}
+
+export type RefusalReason = 'in-progress' | 'cooldown' | 'locked-out';
+
+/** Why a request of `requested` started nothing, told to the account's email only (the page says the same for all). */
+export function refusalEmail(
+  requested: RenewalKind,
+  reason: RefusalReason,
+  other: RenewalKind,
+  until: number,
+  helpdeskEmail: string,
+): EmailContent {
+  const when = `${parisDateTimeInWords(until)} (heure de Paris)`;
+  const why: Record<RefusalReason, string> = {
+    'in-progress': `Un renouvellement ${OF_KIND[other]} est déjà en cours pour votre compte, jusqu’au ${when}. Pour des raisons de sécurité, l’identifiant et le mot de passe ne peuvent pas être renouvelés en même temps : terminez d’abord la demande en cours (avec le lien reçu par courriel), ou attendez son expiration.`,
+    cooldown: `${THE_CAPITAL[other]} de votre compte vient d’être renouvelé. Pour des raisons de sécurité, ${THE[requested]} ne peut être renouvelé qu’à partir du ${when}.`,
+    'locked-out': `Plusieurs demandes récentes pour votre compte ont été bloquées après des erreurs répétées. Pour protéger votre compte, les nouvelles demandes sont suspendues jusqu’au ${when}.`,
+  };
+  return {
+    subject: `Demande ${OF_NEW[requested]} : impossible pour le moment`,
+    paragraphs: [
+      'Bonjour,',
+      why[reason],
+      `Vous avez perdu à la fois votre identifiant et votre mot de passe, ou vous n’êtes pas à l’origine de ces demandes ? Contactez la cellule d’assistance : ${helpdeskEmail}.`,
+    ],
+  };
+}
+
+export const SMS = {
+  identifierChanged:
+    'Consulat de France : l’identifiant de votre espace consulaire vient d’être renouvelé. Si vous n’êtes pas à l’origine de ce changement, contactez la cellule d’assistance.',
+  /** The only place the new password ever appears in clear: the SMS itself. */
+  newPassword: (password: string) =>
+    `Consulat de France : votre nouveau mot de passe pour l’espace consulaire est ${password} . L’ancien ne fonctionne plus. Ne le communiquez à personne.`,
+  lockout: (kind: RenewalKind) =>
+    `Consulat de France : quelqu’un a saisi 3 fois ${kind === 'identifier' ? 'un mauvais mot de passe' : 'un mauvais identifiant'} pour renouveler ${THE[kind]} de votre espace consulaire. Si ce n’était pas vous, contactez la cellule d’assistance.`,
+};

@@ -17,6 +17,8 @@ export async function createActivityDependencies(config: Config): Promise<Activi
     publicBaseUrl: config.web.publicBaseUrl,
     helpdeskEmail: config.smtp.helpdesk,
     sealer: createFieldSealer(config.payloadCodec.fieldSealKey),
+    linkKey: config.linkKey,
+    linkSecretKey: config.linkSecretKey,
     async close() {
       mailer.close();
       await registry.close();

@@ -1,3 +1,4 @@
+// Frozen with workflows/legacy/renewal-v1.ts (see there): the shapes and words its recorded runs use.
 /**
  * What the renewal workflow and its callers share: inputs, states, outcomes and message
  * definitions. The client imports this module, never the workflow code itself.

@@ -1,3 +1,4 @@
+// Frozen with workflows/legacy/renewal-v1.ts (see there): the shapes and words its recorded runs use.
 /**
  * The words an operator reads in the Temporal UI ("current details", timer summaries).
  * Pure and deterministic: runs inside the workflow sandbox.

@@ -1,7 +1,8 @@
 /**
- * One renewal of one account's identifier, from the request to the new identifier.
- * The workflow ID is derived from the account (client/ids.ts), so Temporal itself refuses a
- * second concurrent renewal. The raw link secret never enters this code: only its hash.
+ * The first renewal workflow type, frozen: the runs it started before credentialRenewalWorkflow
+ * replaced it (workflows/credential-renewal.ts) finish on this code, and their recorded histories
+ * (test/histories/1-…, 2-…, 3-…) replay against it. Nothing here changes; when no such run remains
+ * (a renewal lasts at most its link's lifetime), this folder and activities/legacy.ts go.
  */
 import {
   allHandlersFinished,
@@ -14,8 +15,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { RenewalActivities } from '../activities/index.js';
-import { normaliseEmail } from '../domain/account-keys.js';
+import type { LegacyRenewalActivities as RenewalActivities } from '../../activities/legacy.js';
+import { normaliseEmail } from '../../domain/account-keys.js';
 import {
   cancelSignal,
   linkStateQuery,
@@ -35,9 +36,9 @@ import {
   type SubmitPasswordResult,
 } from './definitions.js';
 import { describeStage } from './details.js';
-import { LinkLedger } from './link-ledger.js';
+import { LinkLedger } from '../link-ledger.js';
 import { PATCHES } from './patches.js';
-import { RenewalDeadline, RenewalKind, RenewalStage as RenewalStageKey, RenewalStageSince } from './search-attributes.js';
+import { RenewalDeadline, RenewalKind, RenewalStage as RenewalStageKey, RenewalStageSince } from '../search-attributes.js';
 
 // Side effects retry until they succeed: a crashed SMTP server or database delays a renewal,
 // never loses it. Every activity is idempotent or harmless to repeat (see activities/).
