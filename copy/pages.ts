@@ -1,8 +1,21 @@
 /**
- * French copy of every page the citizen sees (the emails are in emails.ts). Views and routes
- * import from here only; no French sentence lives in the code.
+ * French copy of every page the citizen sees, block by block in the order of the screens (the
+ * emails and SMS are in emails.ts). Views and routes import from here only; no French sentence
+ * lives in the code.
+ *
+ *   SITE, FORM, ERRORS   every page: the shell, forms, error pages
+ *   CODE                 the security code block (screens 2 and 5, the help form, a login under attack)
+ *   LOGIN, ACCOUNT_HOME  screen 1 (login page) and the signed-in landing page
+ *   REQUEST              screen 2, per kind (NUMIC, email, code)
+ *   CONFIRMATION         screen 3, per kind: the same words whatever the match
+ *   LINK                 screen 5, per kind (the secret that authenticates, and a code)
+ *   NEW_IDENTIFIER       screen 6 of an identifier renewal (the identifier, shown once)
+ *   PASSWORD_SENT        screen 6 of a password renewal (the password went by SMS)
+ *   deadLink             the page of each dead link (screen 5 when the link no longer works)
+ *   HELP                 the AIDE page and its contact form
  */
-import type { DeadLinkReason } from '../workflows/definitions.js';
+import { durationInWords } from './durations.js';
+import type { DeadLinkReason, RenewalKind } from '../workflows/definitions.js';
 
 export const SITE = {
   serviceTitle: 'Espace consulaire',
@@ -18,10 +31,7 @@ export const SITE = {
   skipToFooter: 'Pied de page',
   footerDescription:
     'Portail des Français inscrits au registre des Français établis hors de France. Pour toute question, contactez la cellule d’assistance.',
-  footerLinks: [
-    { label: 'Accessibilité : partiellement conforme', href: '/aide#accessibilite' },
-    { label: 'Contacter la cellule d’assistance', href: '/aide' },
-  ],
+  footerAccessibility: 'Accessibilité : partiellement conforme',
   licence:
     'Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont proposés sous licence etalab-2.0',
   titleSuffix: ' – Espace consulaire',
@@ -36,16 +46,29 @@ export const FORM = {
   errorSummaryTitle: (count: number) => (count === 1 ? 'Le formulaire contient 1 erreur' : `Le formulaire contient ${count} erreurs`),
 };
 
-export const CAPTCHA = {
+/** "dans 12 minutes" for a wait in milliseconds, at least one minute. */
+const inMinutes = (ms: number) => {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  return minutes === 1 ? 'dans une minute' : `dans ${minutes} minutes`;
+};
+
+export const CODE = {
   legend: 'Code de sécurité',
   label: 'Saisissez les 4 chiffres du code de sécurité',
   hint: (ttl: string) => `Ce code nous permet de vérifier que vous n’êtes pas un robot. Il est valable ${ttl} et ne sert qu’une fois.`,
-  imageLabel: 'Image du code de sécurité : 4 chiffres déformés. Une version en toutes lettres est proposée juste après.',
-  textAlternativeToggle: 'Je ne peux pas lire l’image : afficher le code en toutes lettres',
-  textAlternative: (words: string[]) => `Les 4 chiffres du code sont, dans l’ordre : ${words.join(', ')}.`,
+  imageAlt: 'Code de sécurité : 4 chiffres déformés. Si vous ne pouvez pas les lire, écoutez le code juste après.',
+  audioTitle: 'Écouter le code',
+  audioHint: 'Une voix lit les 4 chiffres, l’un après l’autre, avec un léger bruit de fond.',
+  audioLink: 'Télécharger le code en version audio (fichier WAV)',
+  audioUnavailable: 'Ce code n’est plus valable : affichez un nouveau code sur le formulaire.',
+  noCodeHelp: 'Vous ne pouvez ni lire ni écouter le code ?',
+  noCodeHelpLink: 'Contactez la cellule d’assistance',
   refresh: 'Afficher un autre code',
   refreshed: 'Un nouveau code de sécurité est affiché.',
   digits: ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf'] as const,
+  tooManyTitle: 'Trop de codes erronés',
+  tooMany: (waitMs: number) =>
+    `Trop de codes de sécurité erronés ont été saisis depuis votre connexion. Pour protéger les comptes, un nouveau code vous sera proposé ${inMinutes(waitMs)}.`,
   errors: {
     required: 'Saisissez les 4 chiffres du code de sécurité.',
     format: 'Le code de sécurité comporte exactement 4 chiffres, par exemple 4096.',
@@ -61,13 +84,17 @@ export const LOGIN = {
   password: 'Mot de passe',
   submit: 'Se connecter',
   lostIdentifier: 'Identifiant perdu ou non reçu ?',
+  lostPassword: 'Mot de passe perdu ou non reçu ?',
   needHelp: 'Besoin d’aide ?',
+  codeNeeded: 'Pour protéger ce compte après plusieurs tentatives, saisissez aussi le code de sécurité.',
   errors: {
     identifierRequired: 'Saisissez votre identifiant.',
     passwordRequired: 'Saisissez votre mot de passe.',
     failed: 'Identifiant ou mot de passe incorrect. Vérifiez votre saisie et réessayez.',
     failedTitle: 'Connexion impossible',
   },
+  tooMany: (waitMs: number) =>
+    `Trop de tentatives de connexion ont échoué pour cet identifiant depuis votre connexion. Vous pourrez réessayer ${inMinutes(waitMs)}. Identifiant ou mot de passe perdu ? Utilisez les liens de la page de connexion.`,
 };
 
 export const ACCOUNT_HOME = {
@@ -75,20 +102,44 @@ export const ACCOUNT_HOME = {
   connected: 'Vous êtes connecté à votre espace consulaire.',
   identifierIs: 'Identifiant utilisé :',
   logout: 'Se déconnecter',
-  loggedOut: 'Vous êtes déconnecté.',
 };
 
-export const REQUEST = {
-  title: 'Identifiant perdu ou non reçu',
-  intro:
-    'Indiquez votre NUMIC et l’adresse électronique que vous avez donnée au consulat ou au registre en ligne. Si elles correspondent à votre compte, vous recevrez un lien par courriel pour obtenir un nouvel identifiant.',
-  passwordNote:
-    'Pour votre sécurité, l’identifiant et le mot de passe ne peuvent pas être renouvelés en même temps : vous aurez besoin du mot de passe reçu par SMS.',
+interface RequestCopy {
+  title: string;
+  intro: string;
+  ruleNote: string;
+  submit: string;
+}
+
+/** Screen 2, per kind; the fields and their errors are the same for both. */
+export const REQUEST: Record<RenewalKind, RequestCopy> & {
+  numic: string;
+  numicHint: string;
+  email: string;
+  emailHint: string;
+  errors: Record<'numicRequired' | 'numicFormat' | 'emailRequired' | 'emailFormat', string>;
+  tooMany: (waitMs: number) => string;
+} = {
+  identifier: {
+    title: 'Identifiant perdu ou non reçu',
+    intro:
+      'Indiquez votre NUMIC et l’adresse électronique que vous avez donnée au consulat ou au registre en ligne. Si elles correspondent à votre compte, vous recevrez un lien par courriel pour obtenir un nouvel identifiant.',
+    ruleNote:
+      'Pour votre sécurité, l’identifiant et le mot de passe ne peuvent pas être renouvelés en même temps : vous aurez besoin du mot de passe reçu par SMS.',
+    submit: 'Demander un nouvel identifiant',
+  },
+  password: {
+    title: 'Mot de passe perdu ou non reçu',
+    intro:
+      'Indiquez votre NUMIC et l’adresse électronique que vous avez donnée au consulat ou au registre en ligne. Si elles correspondent à votre compte, vous recevrez un lien par courriel pour obtenir un nouveau mot de passe, envoyé par SMS.',
+    ruleNote:
+      'Pour votre sécurité, l’identifiant et le mot de passe ne peuvent pas être renouvelés en même temps : vous aurez besoin de votre identifiant actuel, reçu par courriel.',
+    submit: 'Demander un nouveau mot de passe',
+  },
   numic: 'NUMIC (numéro d’identification consulaire)',
   numicHint: 'De 8 à 14 lettres et chiffres, inscrits sur votre carte consulaire. Exemple : 2026000001',
   email: 'Adresse électronique',
   emailHint: 'Format attendu : nom@domaine.fr',
-  submit: 'Demander un nouvel identifiant',
   errors: {
     numicRequired: 'Saisissez votre NUMIC.',
     numicFormat:
@@ -96,34 +147,75 @@ export const REQUEST = {
     emailRequired: 'Saisissez votre adresse électronique.',
     emailFormat: 'Saisissez une adresse électronique valide, au format nom@domaine.fr.',
   },
+  tooMany: (waitMs: number) =>
+    `Vous avez fait plusieurs demandes pour ce NUMIC en peu de temps. Un courriel vous a peut-être déjà été envoyé : vérifiez votre messagerie. Vous pourrez faire une nouvelle demande ${inMinutes(waitMs)}.`,
 };
 
+/** Screen 3: the same words whatever the match, and whatever the account's state. */
 export const CONFIRMATION = {
   title: 'Demande enregistrée',
   alertTitle: 'Votre demande a bien été prise en compte',
-  body: (linkTtl: string) => [
-    'Si le NUMIC et l’adresse électronique saisis correspondent à un compte, un courriel contenant un lien vient de vous être envoyé à cette adresse.',
-    `Ce lien est valable ${linkTtl} et ne sert qu’une seule fois. Gardez à portée de main le mot de passe reçu par SMS : il vous sera demandé.`,
+  body: (kind: RenewalKind, linkTtl: string) => [
+    'Si le NUMIC et l’adresse électronique saisis correspondent à un compte, un courriel vous est envoyé à cette adresse.',
+    kind === 'identifier'
+      ? `Il contient un lien valable ${linkTtl}, qui ne sert qu’une seule fois. Gardez à portée de main le mot de passe reçu par SMS : il vous sera demandé.`
+      : `Il contient un lien valable ${linkTtl}, qui ne sert qu’une seule fois. Gardez à portée de main votre identifiant actuel : il vous sera demandé.`,
+    'Si une demande ne peut pas être traitée pour le moment (par exemple parce qu’un autre renouvellement est en cours), le courriel vous en explique la raison.',
     'Vous n’avez rien reçu d’ici quelques minutes ? Vérifiez vos courriers indésirables, puis vérifiez votre NUMIC et faites une nouvelle demande. Une nouvelle demande remplace le lien précédent.',
   ],
 };
 
-export const LINK = {
-  title: 'Choisir votre nouvel identifiant',
-  intro: 'Pour confirmer que c’est bien vous, saisissez le mot de passe que vous avez reçu par SMS, puis le code de sécurité.',
-  deadline: (minutes: number) =>
-    minutes <= 1 ? 'Vous avez moins d’une minute pour valider.' : `Vous avez ${minutes} minutes pour valider.`,
-  attempts: (left: number) => (left === 1 ? 'Il vous reste 1 essai.' : `Il vous reste ${left} essais.`),
-  password: 'Mot de passe reçu par SMS',
-  passwordHint: 'Il s’agit du mot de passe actuel de votre compte : il ne change pas.',
-  submit: 'Valider',
-  errors: {
-    passwordRequired: 'Saisissez le mot de passe reçu par SMS.',
-    passwordTooLong: 'Ce mot de passe est trop long : vérifiez votre saisie.',
-    wrongPassword: (left: number) =>
+interface LinkCopy {
+  title: string;
+  intro: string;
+  secret: string;
+  secretHint: string;
+  submit: string;
+  secretRequired: string;
+  wrongSecret: (left: number) => string;
+}
+
+/** Screen 5, per kind. */
+export const LINK: Record<RenewalKind, LinkCopy> & {
+  deadline: (msLeft: number) => string;
+  attempts: (left: number) => string;
+  secretTooLong: string;
+  pending: { title: string; body: string; reload: string };
+} = {
+  identifier: {
+    title: 'Confirmer votre demande de nouvel identifiant',
+    intro: 'Pour confirmer que c’est bien vous, saisissez le mot de passe que vous avez reçu par SMS, puis le code de sécurité.',
+    secret: 'Mot de passe reçu par SMS',
+    secretHint: 'Il s’agit du mot de passe actuel de votre compte : il ne change pas.',
+    submit: 'Valider',
+    secretRequired: 'Saisissez le mot de passe reçu par SMS.',
+    wrongSecret: (left) =>
       left === 1
         ? 'Mot de passe incorrect. Il vous reste 1 essai ; après un nouvel échec, la demande sera annulée.'
         : `Mot de passe incorrect. Il vous reste ${left} essais.`,
+  },
+  password: {
+    title: 'Confirmer votre demande de nouveau mot de passe',
+    intro: 'Pour confirmer que c’est bien vous, saisissez votre identifiant actuel (reçu par courriel), puis le code de sécurité.',
+    secret: 'Identifiant actuel',
+    secretHint: 'Format attendu : 3 groupes de 4 caractères, par exemple K7QM-4WXH-9TPC. Il ne change pas.',
+    submit: 'Valider',
+    secretRequired: 'Saisissez votre identifiant actuel.',
+    wrongSecret: (left) =>
+      left === 1
+        ? 'Identifiant incorrect. Il vous reste 1 essai ; après un nouvel échec, la demande sera annulée.'
+        : `Identifiant incorrect. Il vous reste ${left} essais.`,
+  },
+  deadline: (msLeft) =>
+    msLeft < 60_000
+      ? 'Ce lien expire dans moins d’une minute.'
+      : `Ce lien est encore valable ${durationInWords(Math.floor(msLeft / 60_000) * 60_000)}.`,
+  attempts: (left) => (left === 1 ? 'Il vous reste 1 essai.' : `Il vous reste ${left} essais.`),
+  secretTooLong: 'Cette saisie est trop longue : vérifiez-la.',
+  pending: {
+    title: 'Ce lien n’est pas encore actif',
+    body: 'Le courriel qui contient ce lien vient de partir et sa validation n’est pas encore terminée. Patientez une minute, puis ouvrez le lien à nouveau.',
+    reload: 'Ouvrir le lien à nouveau',
   },
 };
 
@@ -144,56 +236,83 @@ export const NEW_IDENTIFIER = {
   gone: 'Pour votre sécurité, le nouvel identifiant n’est affiché qu’une seule fois. Si vous ne l’avez pas noté, faites une nouvelle demande.',
 };
 
-/** Durations in words, as the pages show them: "1 heure", "15 minutes", "2 heures". */
-export function durationInWords(ms: number): string {
-  const minutes = Math.max(1, Math.round(ms / 60_000));
-  if (minutes % 60 === 0) return minutes === 60 ? '1 heure' : `${minutes / 60} heures`;
-  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-}
+export const PASSWORD_SENT = {
+  title: 'Votre nouveau mot de passe est envoyé par SMS',
+  alertTitle: 'Votre mot de passe a été renouvelé',
+  sentTo: (phoneEnding: string) => `Votre nouveau mot de passe est envoyé par SMS au numéro se terminant par ${phoneEnding}.`,
+  advice: [
+    'Le SMS peut mettre quelques minutes à arriver. Pour votre sécurité, le mot de passe n’est jamais affiché à l’écran ni envoyé par courriel.',
+    'Votre ancien mot de passe ne fonctionne plus. Votre identifiant ne change pas.',
+    'Un courriel vous confirme ce changement.',
+    'Vous n’avez rien reçu au bout d’une heure, ou ce numéro n’est plus le vôtre ? Contactez la cellule d’assistance.',
+  ],
+  login: 'Me connecter avec mon nouveau mot de passe',
+  goneTitle: 'Cette page n’est plus affichée',
+  gone: 'Votre demande a déjà été traitée : le nouveau mot de passe a été envoyé par SMS. Si vous ne l’avez pas reçu, contactez la cellule d’assistance.',
+};
 
 export interface Delays {
   linkTtl: string;
-  passwordStepTtl: string;
 }
 
-const DEAD_LINK = ({ linkTtl, passwordStepTtl }: Delays): Record<DeadLinkReason, { title: string; body: string }> => ({
-  expired: {
-    title: 'Ce lien a expiré',
-    body: `Le lien reçu par courriel est valable ${linkTtl}, et le mot de passe doit ensuite être saisi dans un délai de ${passwordStepTtl}. Ce délai est dépassé : faites une nouvelle demande pour recevoir un nouveau lien.`,
-  },
-  'already-used': {
-    title: 'Ce lien a déjà été utilisé',
-    body: 'Ce lien a déjà servi à renouveler votre identifiant : il ne peut servir qu’une fois. Si vous n’avez pas noté votre nouvel identifiant, faites une nouvelle demande.',
-  },
-  superseded: {
-    title: 'Ce lien a été remplacé',
-    body: 'Vous avez fait une demande plus récente : un nouveau lien vous a été envoyé par courriel et celui-ci ne fonctionne plus. Utilisez le lien du courriel le plus récent, ou faites une nouvelle demande.',
-  },
-  locked: {
-    title: 'Demande annulée après trop d’essais',
-    body: 'Le mot de passe saisi était incorrect trop de fois. Pour protéger votre compte, cette demande a été annulée. Vérifiez le mot de passe reçu par SMS, puis faites une nouvelle demande.',
-  },
-  cancelled: {
-    title: 'Cette demande a été annulée',
-    body: 'Cette demande de nouvel identifiant a été annulée par la cellule d’assistance. Vous pouvez faire une nouvelle demande ou contacter la cellule d’assistance.',
-  },
-  unknown: {
-    title: 'Ce lien n’est pas valide',
-    body: 'Ce lien est incomplet ou ne correspond à aucune demande en cours. Vérifiez que vous avez copié l’adresse en entier depuis le courriel, ou faites une nouvelle demande.',
-  },
-});
+const THE_CREDENTIAL: Record<RenewalKind, string> = { identifier: 'votre identifiant', password: 'votre mot de passe' };
+const THE_SECRET: Record<RenewalKind, string> = { identifier: 'Le mot de passe saisi', password: 'L’identifiant saisi' };
 
-export const deadLink = (reason: DeadLinkReason, delays: Delays) => DEAD_LINK(delays)[reason];
+/** The page of each dead link, per kind. */
+export function deadLink(kind: RenewalKind, reason: DeadLinkReason, { linkTtl }: Delays): { title: string; body: string } {
+  switch (reason) {
+    case 'expired':
+      return {
+        title: 'Ce lien a expiré',
+        body: `Le lien reçu par courriel est valable ${linkTtl}. Ce délai est dépassé : faites une nouvelle demande pour recevoir un nouveau lien.`,
+      };
+    case 'already-used':
+      return {
+        title: 'Ce lien a déjà été utilisé',
+        body: `Ce lien a déjà servi à renouveler ${THE_CREDENTIAL[kind]} : il ne peut servir qu’une fois. Si besoin, faites une nouvelle demande.`,
+      };
+    case 'superseded':
+      return {
+        title: 'Ce lien a été remplacé',
+        body: 'Vous avez fait une demande plus récente : un nouveau lien vous a été envoyé par courriel et celui-ci ne fonctionne plus. Utilisez le lien du courriel le plus récent, ou faites une nouvelle demande.',
+      };
+    case 'locked':
+      return {
+        title: 'Demande annulée après trop d’essais',
+        body: `${THE_SECRET[kind]} était incorrect trop de fois. Pour protéger votre compte, cette demande a été annulée et vous en avez été prévenu par courriel et par SMS. Vérifiez vos informations, puis faites une nouvelle demande.`,
+      };
+    case 'cancelled':
+      return {
+        title: 'Cette demande a été annulée',
+        body: 'Cette demande a été annulée par la cellule d’assistance. Vous pouvez faire une nouvelle demande ou contacter la cellule d’assistance.',
+      };
+    case 'unknown':
+      return {
+        title: 'Ce lien n’est pas valide',
+        body: 'Ce lien est incomplet ou ne correspond à aucune demande en cours. Vérifiez que vous avez copié l’adresse en entier depuis le courriel, ou faites une nouvelle demande.',
+      };
+  }
+}
 
 export const HELP = {
   title: 'Aide et contact',
   intro:
-    'Vous ne parvenez pas à vous connecter ou à renouveler votre identifiant ? Consultez les réponses ci-dessous ou écrivez à la cellule d’assistance.',
+    'Vous ne parvenez pas à vous connecter ou à renouveler votre identifiant ou votre mot de passe ? Consultez les réponses ci-dessous ou écrivez à la cellule d’assistance.',
   faq: [
     {
       question: 'J’ai perdu mon identifiant',
       answer:
         'Sur la page de connexion, choisissez « Identifiant perdu ou non reçu ? ». Il vous faudra votre NUMIC, votre adresse électronique et le mot de passe reçu par SMS.',
+    },
+    {
+      question: 'J’ai perdu mon mot de passe',
+      answer:
+        'Sur la page de connexion, choisissez « Mot de passe perdu ou non reçu ? ». Il vous faudra votre NUMIC, votre adresse électronique et votre identifiant actuel ; le nouveau mot de passe vous est envoyé par SMS.',
+    },
+    {
+      question: 'J’ai perdu mon identifiant et mon mot de passe',
+      answer:
+        'Pour votre sécurité, ils ne peuvent pas être renouvelés en même temps en ligne : écrivez à la cellule d’assistance avec le formulaire ci-dessous.',
     },
     {
       question: 'Je n’ai pas reçu le courriel',
@@ -203,7 +322,7 @@ export const HELP = {
   ],
   accessibilityTitle: 'Accessibilité',
   accessibility:
-    'Ce service est partiellement conforme au référentiel général d’amélioration de l’accessibilité (RGAA). Le code de sécurité est proposé en image et en toutes lettres. Si vous rencontrez une difficulté, écrivez-nous avec le formulaire ci-dessous.',
+    'Ce service est partiellement conforme au référentiel général d’amélioration de l’accessibilité (RGAA). Le code de sécurité est proposé en image et en version audio. Si vous ne pouvez utiliser ni l’un ni l’autre, ou si vous rencontrez une difficulté, écrivez-nous avec le formulaire ci-dessous.',
   formTitle: 'Écrire à la cellule d’assistance',
   name: 'Nom et prénom',
   email: 'Adresse électronique pour vous répondre',
@@ -231,7 +350,7 @@ export const HELP = {
   /** The message the help desk receives: written by the portal, in French. */
   helpdeskMessage: (input: { nom: string; courriel: string; numic?: string; message: string }) => ({
     subject: `Demande d’assistance – ${input.nom}`,
-    lines: [
+    paragraphs: [
       'Message reçu par le formulaire de contact de l’espace consulaire.',
       `Nom : ${input.nom}`,
       `Adresse électronique : ${input.courriel}`,
@@ -248,8 +367,12 @@ export const ERRORS = {
     body: 'La page que vous cherchez est introuvable. L’adresse est peut-être incorrecte ou la page n’existe plus.',
   },
   server: {
-    title: 'Service momentanément indisponible',
+    title: 'Erreur inattendue',
     body: 'Une erreur est survenue de notre côté. Votre demande n’a peut-être pas été enregistrée : réessayez dans quelques minutes.',
+  },
+  unavailable: {
+    title: 'Service momentanément indisponible',
+    body: 'Le service ne peut pas traiter votre demande pour le moment. Rien n’a été enregistré : réessayez dans quelques minutes.',
   },
   forbidden: {
     title: 'Page expirée',
@@ -258,9 +381,8 @@ export const ERRORS = {
   },
   tooMany: {
     title: 'Trop de tentatives',
-    body: 'Vous avez fait trop de demandes en peu de temps. Pour protéger les comptes, patientez avant de réessayer.',
-    retry: (minutes: number) =>
-      minutes <= 1 ? 'Vous pourrez réessayer dans une minute.' : `Vous pourrez réessayer dans ${minutes} minutes.`,
+    body: 'Vous avez fait trop de demandes en peu de temps depuis votre connexion. Pour protéger les comptes, patientez avant de réessayer.',
+    retry: (waitMs: number) => `Vous pourrez réessayer ${inMinutes(waitMs)}.`,
   },
   badRequest: {
     title: 'Demande incorrecte',

@@ -4,65 +4,86 @@
  */
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { LINK_PATH } from '../domain/renewal-link.js';
-import { durationInWords } from '../copy/pages.js';
-import { createCaptchaStore } from './captcha.js';
-import { clientAddressFrom } from './client-address.js';
-import { createRateLimits } from './rate-limit.js';
-import { page } from './respond.js';
-import { captchaRoutes, captchaTestHook } from './routes/captcha.js';
+import { isStoreError } from '../adapters/redis.js';
+import { PATHS, loggablePath } from '../domain/paths.js';
+import { clientAddress } from './middleware/client-address/index.js';
+import { CSRF_FIELD, CsrfTokenError, csrfProtection } from './middleware/csrf/index.js';
+import { postedForm } from './middleware/form/index.js';
+import { requestLog } from './middleware/request-log/index.js';
+import { securityHeaders } from './middleware/security-headers/index.js';
+import { sessions } from './middleware/session/index.js';
+import { page, tooManyRequests } from './respond.js';
+import { codeRoutes, codeTestHook } from './routes/code.js';
 import { helpRoutes } from './routes/help.js';
 import { linkRoutes } from './routes/link.js';
 import { loginRoutes } from './routes/login.js';
 import { requestRoutes } from './routes/request.js';
 import { staticRoutes } from './routes/static.js';
-import { CsrfTokenError, formToken, limitBody, originCheck, securityHeaders } from './security.js';
-import type { Services } from './services.js';
-import { createMemorySessionStore, sessionMiddleware } from './session.js';
+import { createServices } from './services.js';
 import type { AppEnv, WebDeps } from './types.js';
-import { BadRequestPage, ForbiddenPage, NotFoundPage, ServerErrorPage, TooLargePage } from './views/errors.js';
-
-/** Paths as logged: a link token is a secret and never reaches the logs. */
-export const loggablePath = (path: string) => (path.startsWith(LINK_PATH) ? `${LINK_PATH}:token` : path);
+import {
+  BadRequestPage,
+  ForbiddenPage,
+  NotFoundPage,
+  ServerErrorPage,
+  TooLargePage,
+  TooManyPage,
+  UnavailablePage,
+} from './views/errors.js';
+import { ERRORS } from '../copy/pages.js';
+import { RENEWAL_KINDS } from '../workflows/definitions.js';
+import { isTemporalUnavailable } from '../client/unavailable.js';
 
 export function createApp(deps: WebDeps): Hono<AppEnv> {
-  const clock = deps.clock ?? Date.now;
-  const services: Services = {
-    deps,
-    clock,
-    captchas: deps.captchas ?? createCaptchaStore({ clock, ttlMs: deps.web.captchaTtlMs, keepAnswersForTests: deps.web.captchaTestHook }),
-    captchaTtl: durationInWords(deps.web.captchaTtlMs),
-    delays: { linkTtl: durationInWords(deps.renewal.linkTtlMs), passwordStepTtl: durationInWords(deps.renewal.passwordStepTtlMs) },
-    limits: createRateLimits(deps.web.rateLimit, deps.clientAddress ?? clientAddressFrom(deps.web.trustProxy), clock),
-  };
-  const sessions = deps.sessions ?? createMemorySessionStore({ clock });
+  const s = createServices(deps);
+  const { web } = deps;
   const app = new Hono<AppEnv>();
 
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    const level = c.req.path.startsWith('/static/') ? 'debug' : 'info';
-    deps.logger[level](
-      { method: c.req.method, path: loggablePath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) },
-      'request',
-    );
-  });
-  app.use(securityHeaders(deps.web));
+  app.use(requestLog(deps.logger));
+  app.use(securityHeaders(web.publicBaseUrl));
   app.route('/', staticRoutes());
 
-  app.use(limitBody((c) => page(c, <TooLargePage />, 413)));
-  app.use(originCheck(deps.web.publicBaseUrl));
-  app.use(sessionMiddleware(sessions, { secret: deps.web.cookieSecret, secure: deps.web.secureCookies }));
-  app.use(formToken());
-  app.on('POST', '*', async (c, next) => (c.req.path.startsWith('/code-securite/') ? next() : services.limits.perIp(c, next)));
-  app.get(`${LINK_PATH}*`, services.limits.perIp);
+  app.use(clientAddress(web.trustProxy));
+  app.use(postedForm((c) => page(c, <TooLargePage />, 413)));
+  app.use(
+    csrfProtection({
+      publicBaseUrl: web.publicBaseUrl,
+      secret: web.cookieSecret,
+      secure: web.secureCookies,
+      field: (c) => c.get('form')?.[CSRF_FIELD],
+    }),
+  );
+  app.use(
+    sessions({
+      store: deps.store,
+      secret: web.cookieSecret,
+      secure: web.secureCookies,
+      idleMs: web.sessionIdleMs,
+      absoluteMs: web.sessionLifetimeMs,
+      clock: s.clock,
+    }),
+  );
+  // Every POST counts against its client address, except a new security code (its own, wider limit).
+  app.on('POST', '*', async (c, next) => {
+    if (c.req.path.startsWith(`${PATHS.captcha}/`)) return next();
+    const verdict = await s.limits.postsPerAddress.consume(c.var.clientAddress);
+    if (!verdict.allowed)
+      return tooManyRequests(
+        c,
+        <TooManyPage body={[ERRORS.tooMany.body, ERRORS.tooMany.retry(verdict.retryAfterMs)]} />,
+        verdict.retryAfterMs,
+      );
+    await next();
+  });
 
-  app.route('/', loginRoutes(services));
-  app.route('/', requestRoutes(services));
-  app.route('/', linkRoutes(services));
-  app.route('/', helpRoutes(services));
-  app.route('/', captchaRoutes(services));
-  if (deps.web.captchaTestHook) app.route('/', captchaTestHook(services));
+  app.route('/', loginRoutes(s));
+  for (const kind of RENEWAL_KINDS) {
+    app.route('/', requestRoutes(kind, s));
+    app.route('/', linkRoutes(kind, s));
+  }
+  app.route('/', helpRoutes(s));
+  app.route('/', codeRoutes(s));
+  if (web.captchaTestHook) app.route('/', codeTestHook(s));
 
   app.notFound((c) => page(c, <NotFoundPage />, 404));
   app.onError((err, c) => errorPage(err, c, deps));
@@ -70,15 +91,22 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
 }
 
 function errorPage(err: Error, c: Context<AppEnv>, deps: WebDeps) {
+  const path = loggablePath(c.req.path);
   if (err instanceof CsrfTokenError || (err instanceof HTTPException && err.status === 403)) {
-    deps.logger.warn({ path: loggablePath(c.req.path) }, 'POST refused: origin or form token');
-    const retry = c.req.path.startsWith('/code-securite/') || c.req.path === '/deconnexion' ? '/connexion' : c.req.path;
+    deps.logger.warn({ event: 'post-refused-csrf', path }, 'POST refused: origin or form token');
+    const retry = c.req.path.startsWith(`${PATHS.captcha}/`) || c.req.path === PATHS.logout ? PATHS.login : c.req.path;
     return page(c, <ForbiddenPage retry={retry} />, 403);
   }
   if (err instanceof HTTPException && err.status < 500) {
-    deps.logger.warn({ path: loggablePath(c.req.path), status: err.status }, 'bad request');
+    deps.logger.warn({ path, status: err.status }, 'bad request');
     return page(c, <BadRequestPage />, 400);
   }
-  deps.logger.error({ err: { name: err.name, message: err.message, stack: err.stack }, path: loggablePath(c.req.path) }, 'request failed');
+  // The shared store or Temporal cannot be reached: say so, record nothing, never go on without them.
+  if (isStoreError(err) || isTemporalUnavailable(err)) {
+    deps.logger.error({ event: 'dependency-unavailable', path, err: { name: err.name, message: err.message } }, 'service unavailable');
+    c.header('Retry-After', '30');
+    return page(c, <UnavailablePage />, 503);
+  }
+  deps.logger.error({ err: { name: err.name, message: err.message, stack: err.stack }, path }, 'request failed');
   return page(c, <ServerErrorPage />, 500);
 }

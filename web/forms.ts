@@ -19,16 +19,10 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): Valida
   return { ok: false, errors };
 }
 
-/** Text fields of a submitted form; files and repeated names are ignored. */
-export function textFields(body: Record<string, unknown>): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(body)) if (typeof value === 'string') fields[name] = value;
-  return fields;
-}
-
-/** The hidden field naming the button that refreshes the security code without JavaScript. */
+/** The button that draws a new security code without JavaScript posts the form with this field. */
 export const ACTION_FIELD = '_action';
-export const REFRESH_CAPTCHA = 'nouveau-code';
-export const CSRF_FIELD = '_csrf';
+export const REFRESH_CODE = 'nouveau-code';
 
-export const wantsCaptchaRefresh = (form: Record<string, string>) => form[ACTION_FIELD] === REFRESH_CAPTCHA;
+export const wantsCodeRefresh = (form: Record<string, string>) => form[ACTION_FIELD] === REFRESH_CODE;
+
+export const hasErrors = (errors: FieldErrors | undefined) => Object.values(errors ?? {}).some((e) => e !== undefined);

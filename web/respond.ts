@@ -6,14 +6,20 @@ import type { Context } from 'hono';
 import type { HtmlEscapedString } from 'hono/utils/html';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
-type Status = 200 | 400 | 401 | 403 | 404 | 410 | 413 | 422 | 429 | 500 | 503;
+export type Status = 200 | 400 | 401 | 403 | 404 | 410 | 413 | 422 | 429 | 500 | 503;
 
 export const isHtmx = (c: Context) => c.req.header('HX-Request') === 'true';
 
-/** Pages hold CSRF tokens, security codes or personal data: no cache may keep them. */
+/** Pages hold form tokens, security codes or personal data: no cache may keep them. */
 export function page(c: Context, body: Html, status: Status = 200) {
   c.header('Cache-Control', 'no-store');
   return c.html(body, status);
+}
+
+/** A 429 also says, in a header, when to come back (the page says it in words). */
+export function tooManyRequests(c: Context, body: Html, retryAfterMs: number) {
+  c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  return page(c, body, 429);
 }
 
 /**

@@ -1,15 +1,87 @@
+/**
+ * What createApp builds once and hands to every route module: the dependencies, the security
+ * codes, the limits, and the delays in words.
+ */
+import { hkdfSync } from 'node:crypto';
+import type { Context } from 'hono';
+import { durationInWords } from '../copy/durations.js';
 import type { Delays } from '../copy/pages.js';
-import type { CaptchaStore } from './captcha.js';
-import type { RateLimits } from './rate-limit.js';
-import type { Clock, WebDeps } from './types.js';
+import { CODE } from '../copy/pages.js';
+import { PATHS } from '../domain/paths.js';
+import { createCodeChallenges, type CodeChallenges, type CodePurpose } from './captcha/challenge.js';
+import { drawCodeImage } from './captcha/image.js';
+import { createLimits, type Limits } from './limits.js';
+import type { FieldErrors } from './forms.js';
+import type { AppEnv, Clock, WebDeps } from './types.js';
 
-/** What createApp builds once and hands to every route module. */
+export const CODE_FIELD = 'code';
+
+/** What a form shows of its security code: the code, or why no code is offered for now. */
+export type CodeView =
+  { purpose: CodePurpose; id: string; imageDataUrl: string; audioUrl: string } | { purpose: CodePurpose; blockedMs: number };
+
 export interface Services {
   deps: WebDeps;
   clock: Clock;
-  captchas: CaptchaStore;
+  codes: CodeChallenges;
+  limits: Limits;
   /** The security code's lifetime, in words. */
-  captchaTtl: string;
+  codeTtl: string;
   delays: Delays;
-  limits: RateLimits;
+  /** Draws a code for a form, unless this client typed too many wrong ones lately. */
+  codeFor(c: Context<AppEnv>, purpose: CodePurpose): Promise<CodeView>;
+  /** Checks the form's code (used up whatever the answer); a wrong one counts against the client. */
+  checkCode(
+    c: Context<AppEnv>,
+    purpose: CodePurpose,
+    form: Record<string, string>,
+  ): Promise<{ ok: boolean; errors: FieldErrors; blocked: boolean }>;
+}
+
+const key = (secret: string, use: string) => Buffer.from(hkdfSync('sha256', secret, '', use, 32));
+
+export const audioUrl = (purpose: CodePurpose, id: string) => `${PATHS.captcha}/${purpose}/audio?c=${id}`;
+
+export function createServices(deps: WebDeps): Services {
+  const clock = deps.clock ?? Date.now;
+  const codes = createCodeChallenges({
+    key: key(deps.web.cookieSecret, 'security-code'),
+    ttlMs: deps.web.captchaTtlMs,
+    store: deps.store,
+    clock,
+    secureCookies: deps.web.secureCookies,
+  });
+  const limits = createLimits(deps.store, deps.web.rateLimit, deps.web.cookieSecret);
+
+  return {
+    deps,
+    clock,
+    codes,
+    limits,
+    codeTtl: durationInWords(deps.web.captchaTtlMs),
+    delays: { linkTtl: durationInWords(deps.renewal.linkTtlMs) },
+
+    async codeFor(c, purpose) {
+      const blocked = await limits.codeFailuresPerAddress.reached(c.var.clientAddress);
+      if (!blocked.allowed) return { purpose, blockedMs: blocked.retryAfterMs };
+      const code = codes.draw(c, purpose);
+      return {
+        purpose,
+        id: code.id,
+        imageDataUrl: `data:image/png;base64,${drawCodeImage(code.digits).toString('base64')}`,
+        audioUrl: audioUrl(purpose, code.id),
+      };
+    },
+
+    async checkCode(c, purpose, form) {
+      const typed = (form[CODE_FIELD] ?? '').trim();
+      const blocked = await limits.codeFailuresPerAddress.reached(c.var.clientAddress);
+      if (!blocked.allowed) return { ok: false, blocked: true, errors: { [CODE_FIELD]: CODE.tooMany(blocked.retryAfterMs) } };
+      const right = await codes.check(c, purpose, typed);
+      if (right) return { ok: true, blocked: false, errors: {} };
+      if (/^\d{4}$/.test(typed)) await limits.codeFailuresPerAddress.consume(c.var.clientAddress);
+      const message = typed === '' ? CODE.errors.required : /^\d{4}$/.test(typed) ? CODE.errors.wrong : CODE.errors.format;
+      return { ok: false, blocked: false, errors: { [CODE_FIELD]: message } };
+    },
+  };
 }

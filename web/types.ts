@@ -1,53 +1,41 @@
-import type { Context } from 'hono';
+/**
+ * The web app's dependencies and its Hono environment. Each middleware owns the type of the
+ * variables it sets (web/middleware/*): the app's environment is their sum, and nothing imports back.
+ */
 import type { Logger } from 'pino';
-import type { Account } from '../adapters/registry.js';
 import type { Email } from '../adapters/mailer.js';
-import type { Config } from '../config/index.js';
+import type { Store } from '../adapters/redis.js';
+import type { AccountLogin } from '../client/accounts.js';
 import type { RenewalClient } from '../client/renewals.js';
-import type { CaptchaStore } from './captcha.js';
-import type { Session, SessionStore } from './session.js';
+import type { Config } from '../config/index.js';
+import type { CodeSpeech } from './captcha/audio.js';
+import type { ClientAddressVariables } from './middleware/client-address/index.js';
+import type { CsrfVariables } from './middleware/csrf/index.js';
+import type { FormVariables } from './middleware/form/index.js';
+import type { SessionVariables } from './middleware/session/index.js';
 
 export type Clock = () => number;
 
 /** What the pages need from the renewal client API: nothing else reaches Temporal. */
-export type RenewalApi = Pick<RenewalClient, 'requestRenewal' | 'openLink' | 'submitPassword'>;
-
-/** The registry is read for the login screen only, never to decide a renewal. */
-export interface AccountLookup {
-  findByIdentifier(identifier: string): Promise<Pick<Account, 'identifier' | 'passwordHash'> | null>;
-}
-
-export interface HelpdeskMailer {
-  send(email: Email): Promise<void>;
-}
+export type RenewalApi = Pick<RenewalClient, 'requestRenewal' | 'linkState' | 'submitSecret'>;
 
 export interface WebDeps {
   renewals: RenewalApi;
-  accounts: AccountLookup;
-  mailer: HelpdeskMailer;
+  /** The login screen's look-ups: the web never reads the registry to decide a renewal. */
+  accounts: Pick<AccountLogin, 'logIn' | 'stillValid'>;
+  /** Sends the help desk's messages. */
+  mailer: { send(email: Email): Promise<void> };
+  /** Sessions, security codes and limits, shared by every web instance. */
+  store: Store;
+  speech: CodeSpeech;
   web: Config['web'];
-  /** Delays the pages announce (they are enforced by the workflow). */
-  renewal: Pick<Config['renewal'], 'linkTtlMs' | 'passwordStepTtlMs'>;
+  /** Delays the pages announce (the workflow enforces them). */
+  renewal: Pick<Config['renewal'], 'linkTtlMs'>;
   helpdeskEmail: string;
   logger: Logger;
   clock?: Clock;
-  sessions?: SessionStore;
-  captchas?: CaptchaStore;
-  /** The client's address for per-IP limits; defaults to the socket (or X-Forwarded-For behind a trusted proxy). */
-  clientAddress?: (c: Context) => string;
 }
 
 export interface AppEnv {
-  Variables: {
-    session: Session | undefined;
-    ensureSession: () => Promise<Session>;
-    renewSession: () => Promise<Session>;
-    endSession: () => void;
-    /** The parsed form of a POST, read once by the CSRF check and reused by the route. */
-    form: Record<string, string>;
-    /** What a per-account rate limit counts: the normalised NUMIC or identifier. */
-    accountKey: string;
-    /** Set by hono-rate-limiter. */
-    rateLimit: { resetTime?: Date } | undefined;
-  };
+  Variables: SessionVariables & CsrfVariables & FormVariables & ClientAddressVariables;
 }

@@ -3,13 +3,12 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { isValidNumic, normaliseNumic } from '../../domain/account-keys.js';
 import { HELP, SITE } from '../../copy/pages.js';
-import { checkCaptcha } from '../captcha-check.js';
-import { validate, wantsCaptchaRefresh } from '../forms.js';
-import { page, redirectAfterPost } from '../respond.js';
+import { PATHS } from '../../domain/paths.js';
+import { validate, wantsCodeRefresh } from '../forms.js';
+import { page, redirectAfterPost, type Status } from '../respond.js';
 import type { Services } from '../services.js';
 import type { AppEnv } from '../types.js';
 import { HelpView, type HelpViewProps } from '../views/help.js';
-import { HelpdeskEmail } from '../views/helpdesk-email.js';
 import { MessagePage } from '../views/layout.js';
 
 const HelpSchema = z.object({
@@ -41,46 +40,33 @@ const HelpSchema = z.object({
 export function helpRoutes(s: Services) {
   const app = new Hono<AppEnv>();
 
-  const form = async (c: Context<AppEnv>, props: Partial<HelpViewProps> = {}, status: 200 | 422 | 503 = 200) => {
-    const session = await c.var.ensureSession();
-    const captcha = s.captchas.issue(session.id, 'help');
-    return page(c, <HelpView csrfToken={session.csrfToken} captcha={captcha} captchaTtl={s.captchaTtl} {...props} />, status);
-  };
+  const form = async (c: Context<AppEnv>, props: Partial<HelpViewProps> = {}, status: Status = 200) =>
+    page(c, <HelpView csrfToken={c.var.csrfToken} code={await s.codeFor(c, 'help')} codeTtl={s.codeTtl} {...props} />, status);
 
-  app.get('/aide', (c) => form(c));
+  app.get(PATHS.help, (c) => form(c));
 
-  app.post('/aide', async (c) => {
+  app.post(PATHS.help, async (c) => {
     const f = c.var.form;
     const values = { nom: f.nom, courriel: f.courriel, numic: f.numic, message: f.message };
-    if (wantsCaptchaRefresh(f)) return form(c, { values, captchaRefreshed: true });
+    if (wantsCodeRefresh(f)) return form(c, { values, codeRefreshed: true });
     const result = validate(HelpSchema, f);
-    const captcha = checkCaptcha(s.captchas, c.var.session!.id, 'help', f);
-    if (!result.ok || !captcha.ok) return form(c, { values, errors: { ...(result.ok ? {} : result.errors), ...captcha.errors } }, 422);
+    const code = await s.checkCode(c, 'help', f);
+    if (!result.ok || !code.ok)
+      return form(c, { values, errors: { ...(result.ok ? {} : result.errors), ...code.errors } }, code.blocked ? 429 : 422);
 
-    const content = HELP.helpdeskMessage(result.data);
     try {
-      await s.deps.mailer.send({
-        to: s.deps.helpdeskEmail,
-        subject: content.subject,
-        text: content.lines.join('\n\n'),
-        html: String(<HelpdeskEmail lines={content.lines} />),
-      });
+      await s.deps.mailer.send({ to: s.deps.helpdeskEmail, replyTo: result.data.courriel, ...HELP.helpdeskMessage(result.data) });
     } catch (err) {
       s.deps.logger.error({ err: (err as Error).message }, 'help-desk email not sent');
       return form(c, { values, sendFailed: true }, 503);
     }
-    return redirectAfterPost(c, '/aide/message-envoye');
+    return redirectAfterPost(c, PATHS.helpSent);
   });
 
-  app.get('/aide/message-envoye', (c) =>
+  app.get(PATHS.helpSent, (c) =>
     page(
       c,
-      <MessagePage
-        title={HELP.sentTitle}
-        body={HELP.sent}
-        severity="success"
-        actions={[{ label: SITE.backToLogin, href: '/connexion' }]}
-      />,
+      <MessagePage title={HELP.sentTitle} body={HELP.sent} severity="success" actions={[{ label: SITE.backToLogin, href: PATHS.login }]} />,
     ),
   );
 

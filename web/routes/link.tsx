@@ -1,104 +1,135 @@
-/** Screens 5 and 6: the page the email links to, and the new identifier shown once. */
+/**
+ * Screens 5 and 6, for either kind: the page the email links to, and what the renewal changed.
+ * Showing the link page is a query: a mail scanner, a link preview or the citizen opening it
+ * changes nothing; only what the citizen submits counts.
+ */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { LINK_PATH } from '../../domain/renewal-link.js';
-import { LINK, NEW_IDENTIFIER, SITE, deadLink } from '../../copy/pages.js';
-import type { DeadLinkReason, OpenLinkResult } from '../../workflows/definitions.js';
-import { checkCaptcha } from '../captcha-check.js';
-import { validate, wantsCaptchaRefresh, type FieldErrors } from '../forms.js';
-import { page, redirectAfterPost } from '../respond.js';
+import { ERRORS, LINK, NEW_IDENTIFIER, PASSWORD_SENT, SITE, deadLink } from '../../copy/pages.js';
+import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
+import type { DeadLinkReason, LinkState, RenewalKind } from '../../workflows/definitions.js';
+import { validate, wantsCodeRefresh, type FieldErrors } from '../forms.js';
+import { page, redirectAfterPost, tooManyRequests, type Status } from '../respond.js';
 import type { Services } from '../services.js';
 import type { AppEnv } from '../types.js';
+import { TooManyPage } from '../views/errors.js';
 import { MessagePage } from '../views/layout.js';
-import { NewIdentifierView, PasswordView } from '../views/link.js';
-import { REQUEST_PATH } from './request.js';
-
-export const NEW_IDENTIFIER_PATH = '/identifiant-perdu/nouvel-identifiant';
-
-const PasswordSchema = z.object({
-  motDePasse: z
-    .string({ error: LINK.errors.passwordRequired })
-    .min(1, { error: LINK.errors.passwordRequired })
-    .max(200, { error: LINK.errors.passwordTooLong }),
-});
+import { NewIdentifierView, PasswordSentView, SECRET_FIELD, SecretView } from '../views/link.js';
 
 const assertNever = (value: never): never => {
   throw new Error(`unhandled state ${JSON.stringify(value)}`);
 };
 
-export function linkRoutes(s: Services) {
+export function linkRoutes(kind: RenewalKind, s: Services) {
   const app = new Hono<AppEnv>();
-  const route = `${LINK_PATH}:token`;
+  const paths = RENEWAL_PATHS[kind];
+  const route = `${paths.link}/:token`;
+  const copy = LINK[kind];
+  const SecretSchema = z.object({
+    [SECRET_FIELD]: z
+      .string({ error: copy.secretRequired })
+      .trim()
+      .min(1, { error: copy.secretRequired })
+      .max(kind === 'identifier' ? 200 : 40, { error: LINK.secretTooLong }),
+  });
 
   function deadLinkPage(c: Context<AppEnv>, reason: DeadLinkReason) {
-    const copy = deadLink(reason, s.delays);
+    const words = deadLink(kind, reason, s.delays);
+    const status = reason === 'unknown' ? 404 : 410;
     return page(
       c,
       <MessagePage
-        title={copy.title}
-        body={copy.body}
-        status={reason === 'unknown' ? 404 : 410}
+        title={words.title}
+        body={words.body}
+        status={status}
         severity="warning"
         actions={[
-          { label: SITE.startAgain, href: REQUEST_PATH },
-          { label: SITE.contactHelp, href: '/aide', secondary: true },
+          { label: SITE.startAgain, href: paths.request },
+          { label: SITE.contactHelp, href: PATHS.help, secondary: true },
         ]}
       />,
-      reason === 'unknown' ? 404 : 410,
+      status,
     );
   }
 
-  async function passwordPage(
-    c: Context<AppEnv>,
-    state: OpenLinkResult,
-    extra: { errors?: FieldErrors; captchaRefreshed?: boolean; attemptsLeft?: number } = {},
-  ) {
-    if (state.status === 'dead') return deadLinkPage(c, state.reason);
-    const session = await c.var.ensureSession();
-    const minutesLeft = Math.max(1, Math.ceil((Date.parse(state.passwordDeadline) - s.clock()) / 60_000));
-    const hasErrors = extra.errors && Object.keys(extra.errors).length > 0;
+  /** A link whose email is still being confirmed: not dead, not usable yet (503, come back in a minute). */
+  function pendingPage(c: Context<AppEnv>) {
+    c.header('Retry-After', '60');
     return page(
       c,
-      <PasswordView
-        action={c.req.path}
-        csrfToken={session.csrfToken}
-        captcha={s.captchas.issue(session.id, 'link')}
-        captchaTtl={s.captchaTtl}
-        minutesLeft={minutesLeft}
-        attemptsLeft={extra.attemptsLeft ?? state.attemptsLeft}
-        errors={extra.errors}
-        captchaRefreshed={extra.captchaRefreshed}
+      <MessagePage
+        title={LINK.pending.title}
+        body={LINK.pending.body}
+        status={503}
+        severity="info"
+        actions={[{ label: LINK.pending.reload, href: c.req.path }]}
       />,
-      hasErrors ? 422 : 200,
+      503,
     );
   }
 
-  app.get(route, async (c) => passwordPage(c, await s.deps.renewals.openLink(c.req.param('token'))));
+  async function secretPage(
+    c: Context<AppEnv>,
+    state: LinkState,
+    extra: { errors?: FieldErrors; codeRefreshed?: boolean } = {},
+    status: Status = 200,
+  ) {
+    if (state.status === 'dead') return deadLinkPage(c, state.reason);
+    if (state.status === 'pending') return pendingPage(c);
+    return page(
+      c,
+      <SecretView
+        kind={kind}
+        action={c.req.path}
+        csrfToken={c.var.csrfToken}
+        code={await s.codeFor(c, 'link')}
+        codeTtl={s.codeTtl}
+        msLeft={Math.max(0, Date.parse(state.expiresAt) - s.clock())}
+        attemptsLeft={state.attemptsLeft}
+        {...extra}
+      />,
+      status,
+    );
+  }
+
+  app.get(route, async (c) => {
+    const verdict = await s.limits.linkViewsPerAddress.consume(c.var.clientAddress);
+    if (!verdict.allowed)
+      return tooManyRequests(
+        c,
+        <TooManyPage body={[ERRORS.tooMany.body, ERRORS.tooMany.retry(verdict.retryAfterMs)]} />,
+        verdict.retryAfterMs,
+      );
+    return secretPage(c, await s.deps.renewals.linkState(kind, c.req.param('token')!));
+  });
 
   app.post(route, async (c) => {
-    const token = c.req.param('token');
+    const token = c.req.param('token')!;
     const f = c.var.form;
-    // Opening again is harmless (the workflow answers the same state) and says whether the link lives.
-    if (wantsCaptchaRefresh(f)) return passwordPage(c, await s.deps.renewals.openLink(token), { captchaRefreshed: true });
+    if (wantsCodeRefresh(f)) return secretPage(c, await s.deps.renewals.linkState(kind, token), { codeRefreshed: true });
 
-    const result = validate(PasswordSchema, f);
-    const captcha = checkCaptcha(s.captchas, c.var.session!.id, 'link', f);
-    if (!result.ok || !captcha.ok) {
-      // A wrong code costs no password attempt: the password is not sent to the workflow.
-      const errors = { ...(result.ok ? {} : result.errors), ...captcha.errors };
-      return passwordPage(c, await s.deps.renewals.openLink(token), { errors });
+    const result = validate(SecretSchema, f);
+    const code = await s.checkCode(c, 'link', f);
+    if (!result.ok || !code.ok) {
+      // A wrong code costs no attempt: the secret is not sent to the workflow.
+      const errors = { ...(result.ok ? {} : result.errors), ...code.errors };
+      return secretPage(c, await s.deps.renewals.linkState(kind, token), { errors }, code.blocked ? 429 : 422);
     }
 
-    const outcome = await s.deps.renewals.submitPassword(token, result.data.motDePasse);
+    const outcome = await s.deps.renewals.submitSecret(kind, token, result.data[SECRET_FIELD]!);
     switch (outcome.status) {
-      case 'completed':
-        c.var.session!.identifierFlash = outcome.identifier;
-        return redirectAfterPost(c, NEW_IDENTIFIER_PATH);
-      case 'wrong-password':
-        return passwordPage(c, await s.deps.renewals.openLink(token), {
-          errors: { motDePasse: LINK.errors.wrongPassword(outcome.attemptsLeft) },
-          attemptsLeft: outcome.attemptsLeft,
-        });
+      case 'completed': {
+        const { status: _completed, ...change } = outcome;
+        await c.var.startSession({ done: change }); // a fresh session shows what changed (ASVS 3.2.1)
+        return redirectAfterPost(c, paths.done);
+      }
+      case 'wrong-secret':
+        return secretPage(
+          c,
+          await s.deps.renewals.linkState(kind, token),
+          { errors: { [SECRET_FIELD]: copy.wrongSecret(outcome.attemptsLeft) } },
+          422,
+        );
       case 'dead':
         return deadLinkPage(c, outcome.reason);
       default:
@@ -106,27 +137,30 @@ export function linkRoutes(s: Services) {
     }
   });
 
-  // Shown once: the flash is deleted as it is read, so a reload or a return shows the notice instead.
-  app.get(NEW_IDENTIFIER_PATH, (c) => {
+  // Shown once: what changed is taken out of the session as it is read; a reload shows a notice instead.
+  app.get(paths.done, async (c) => {
     const session = c.var.session;
-    const identifier = session?.identifierFlash;
-    if (session) delete session.identifierFlash;
-    if (!identifier) {
-      return page(
-        c,
-        <MessagePage
-          title={NEW_IDENTIFIER.goneTitle}
-          body={NEW_IDENTIFIER.gone}
-          status={410}
-          actions={[
-            { label: SITE.backToLogin, href: '/connexion' },
-            { label: SITE.startAgain, href: REQUEST_PATH, secondary: true },
-          ]}
-        />,
-        410,
-      );
-    }
-    return page(c, <NewIdentifierView identifier={identifier} />);
+    const done = session?.done;
+    if (session && done) await c.var.saveSession({ ...session, done: undefined });
+    if (done?.kind === 'identifier' && kind === 'identifier') return page(c, <NewIdentifierView identifier={done.identifier} />);
+    if (done?.kind === 'password' && kind === 'password') return page(c, <PasswordSentView phoneEnding={done.phoneEnding} />);
+    const gone =
+      kind === 'identifier'
+        ? { title: NEW_IDENTIFIER.goneTitle, body: NEW_IDENTIFIER.gone }
+        : { title: PASSWORD_SENT.goneTitle, body: PASSWORD_SENT.gone };
+    return page(
+      c,
+      <MessagePage
+        title={gone.title}
+        body={gone.body}
+        status={410}
+        actions={[
+          { label: SITE.backToLogin, href: PATHS.login },
+          { label: SITE.startAgain, href: paths.request, secondary: true },
+        ]}
+      />,
+      410,
+    );
   });
 
   return app;

@@ -1,24 +1,24 @@
-/** Screens 2 and 3: the request form and the confirmation that says the same whatever the match. */
+/** Screens 2 and 3, for either kind: the request form and the confirmation that says the same whatever the match. */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { isValidNumic, normaliseNumic } from '../../domain/account-keys.js';
 import { CONFIRMATION, REQUEST, SITE } from '../../copy/pages.js';
-import { validate, wantsCaptchaRefresh } from '../forms.js';
-import { checkCaptcha } from '../captcha-check.js';
-import { page, redirectAfterPost } from '../respond.js';
+import { isValidNumic, normaliseNumic } from '../../domain/account-keys.js';
+import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
+import type { RenewalKind } from '../../workflows/definitions.js';
+import { validate, wantsCodeRefresh } from '../forms.js';
+import { page, redirectAfterPost, tooManyRequests, type Status } from '../respond.js';
 import type { Services } from '../services.js';
 import type { AppEnv } from '../types.js';
+import { TooManyPage } from '../views/errors.js';
 import { MessagePage } from '../views/layout.js';
 import { RequestView, type RequestViewProps } from '../views/request.js';
-
-export const REQUEST_PATH = '/identifiant-perdu';
-export const CONFIRMATION_PATH = '/identifiant-perdu/confirmation';
 
 const RequestSchema = z.object({
   numic: z
     .string({ error: REQUEST.errors.numicRequired })
     .trim()
     .min(1, { error: REQUEST.errors.numicRequired })
+    .max(40, { error: REQUEST.errors.numicFormat })
     .refine(isValidNumic, { error: REQUEST.errors.numicFormat })
     .transform(normaliseNumic),
   courriel: z
@@ -28,45 +28,44 @@ const RequestSchema = z.object({
     .pipe(z.email({ error: REQUEST.errors.emailFormat }).max(254, { error: REQUEST.errors.emailFormat })),
 });
 
-export function requestRoutes(s: Services) {
+export function requestRoutes(kind: RenewalKind, s: Services) {
   const app = new Hono<AppEnv>();
+  const paths = RENEWAL_PATHS[kind];
 
-  const form = async (c: Context<AppEnv>, props: Partial<RequestViewProps> = {}, status: 200 | 422 = 200) => {
-    const session = await c.var.ensureSession();
-    const captcha = s.captchas.issue(session.id, 'request');
-    return page(c, <RequestView csrfToken={session.csrfToken} captcha={captcha} captchaTtl={s.captchaTtl} {...props} />, status);
-  };
+  const form = async (c: Context<AppEnv>, props: Partial<RequestViewProps> = {}, status: Status = 200) =>
+    page(
+      c,
+      <RequestView kind={kind} csrfToken={c.var.csrfToken} code={await s.codeFor(c, 'request')} codeTtl={s.codeTtl} {...props} />,
+      status,
+    );
 
-  app.get(REQUEST_PATH, (c) => form(c));
+  app.get(paths.request, (c) => form(c));
 
-  app.post(
-    REQUEST_PATH,
-    async (c, next) => {
-      const f = c.var.form;
-      const values = { numic: f.numic, email: f.courriel };
-      if (wantsCaptchaRefresh(f)) return form(c, { values, captchaRefreshed: true });
-      const result = validate(RequestSchema, f);
-      const captcha = checkCaptcha(s.captchas, c.var.session!.id, 'request', f);
-      if (!result.ok || !captcha.ok) return form(c, { values, errors: { ...(result.ok ? {} : result.errors), ...captcha.errors } }, 422);
-      c.set('accountKey', result.data.numic);
-      await next();
-    },
-    s.limits.perAccount('numic'),
-    async (c) => {
-      // Same call, same answer whether or not an account matches: the workflow looks it up later.
-      await s.deps.renewals.requestRenewal({ numic: c.var.accountKey, email: c.var.form.courriel!.trim() });
-      return redirectAfterPost(c, CONFIRMATION_PATH);
-    },
-  );
+  app.post(paths.request, async (c) => {
+    const f = c.var.form;
+    const values = { numic: f.numic, email: f.courriel };
+    if (wantsCodeRefresh(f)) return form(c, { values, codeRefreshed: true });
+    const result = validate(RequestSchema, f);
+    const code = await s.checkCode(c, 'request', f);
+    if (!result.ok || !code.ok) {
+      return form(c, { values, errors: { ...(result.ok ? {} : result.errors), ...code.errors } }, code.blocked ? 429 : 422);
+    }
+    // This client's own requests for this NUMIC: a stranger's requests never use up the owner's.
+    const verdict = await s.limits.requestsPerAccountAndAddress.consume(result.data.numic, c.var.clientAddress);
+    if (!verdict.allowed) return tooManyRequests(c, <TooManyPage body={[REQUEST.tooMany(verdict.retryAfterMs)]} />, verdict.retryAfterMs);
+    // Same call, same answer whatever the match and whatever the account's state: the workflow decides later.
+    await s.deps.renewals.requestRenewal({ kind, numic: result.data.numic, email: result.data.courriel });
+    return redirectAfterPost(c, paths.confirmation);
+  });
 
-  app.get(CONFIRMATION_PATH, (c) =>
+  app.get(paths.confirmation, (c) =>
     page(
       c,
       <MessagePage
         title={CONFIRMATION.title}
-        body={[CONFIRMATION.alertTitle, ...CONFIRMATION.body(s.delays.linkTtl)]}
+        body={[CONFIRMATION.alertTitle, ...CONFIRMATION.body(kind, s.delays.linkTtl)]}
         severity="success"
-        actions={[{ label: SITE.backToLogin, href: '/connexion', secondary: true }]}
+        actions={[{ label: SITE.backToLogin, href: PATHS.login, secondary: true }]}
       />,
     ),
   );

@@ -1,4 +1,5 @@
 import { ACCOUNT_HOME } from '../../copy/pages.js';
+import { PATHS } from '../../domain/paths.js';
 import { Form } from './components.js';
 import { Layout } from './layout.js';
 
@@ -12,7 +13,7 @@ export function AccountView({ identifier, csrfToken }: { identifier: string; csr
       <p>
         {ACCOUNT_HOME.identifierIs} <strong data-testid="identifiant-connecte">{identifier}</strong>
       </p>
-      <Form action="/deconnexion" csrfToken={csrfToken} id="formulaire-deconnexion">
+      <Form action={PATHS.logout} csrfToken={csrfToken} id="formulaire-deconnexion">
         <button class="fr-btn fr-btn--secondary fr-btn--icon-left fr-icon-logout-box-r-line form-submit" type="submit">
           {ACCOUNT_HOME.logout}
         </button>

@@ -1,8 +1,10 @@
 import type { Child } from 'hono/jsx';
-import { raw } from 'hono/html';
-import { CAPTCHA, FORM } from '../../copy/pages.js';
-import type { CaptchaChallenge } from '../captcha.js';
-import { ACTION_FIELD, CSRF_FIELD, REFRESH_CAPTCHA, type FieldErrors } from '../forms.js';
+import { CODE, FORM } from '../../copy/pages.js';
+import { PATHS } from '../../domain/paths.js';
+import { CODE_IMAGE_HEIGHT, CODE_IMAGE_WIDTH } from '../captcha/image.js';
+import { ACTION_FIELD, REFRESH_CODE, type FieldErrors } from '../forms.js';
+import { CSRF_FIELD } from '../middleware/csrf/index.js';
+import { CODE_FIELD, type CodeView } from '../services.js';
 
 /** Where the error summary links to: each field's input id. */
 export type FieldLabels = Record<string, string>;
@@ -126,54 +128,90 @@ export function Field(p: FieldProps) {
   );
 }
 
-export const CAPTCHA_FIELD = 'code';
-
 /**
- * The security code: the image, its text alternative (digits spelled out, in a native
- * disclosure that works without JavaScript), a refresh button and the 4-digit input.
- * The refresh button posts the whole form without JavaScript; with htmx it swaps this block.
+ * The security code: the picture (a PNG: no structure to read the digits from), its spoken version
+ * (an audio player that needs no JavaScript, and a plain link to the file), a way to the help desk
+ * for who can neither see nor hear it, a button for another code, and the 4-digit input. The
+ * refresh button posts the whole form without JavaScript; with htmx it swaps this block only.
  */
-export function CaptchaField(props: { challenge: CaptchaChallenge; ttl: string; error?: string; refreshed?: boolean }) {
-  const { challenge, error, refreshed } = props;
-  const blockId = `code-securite-${challenge.purpose}`;
+export function CodeField(props: { code: CodeView; ttl: string; error?: string; refreshed?: boolean }) {
+  const { code, error, refreshed } = props;
+  const blockId = `code-securite-${code.purpose}`;
+  if ('blockedMs' in code) {
+    return (
+      <fieldset class="fr-fieldset captcha" id={blockId} aria-labelledby={`${blockId}-legende`}>
+        <legend class="fr-fieldset__legend" id={`${blockId}-legende`}>
+          {CODE.legend}
+        </legend>
+        <div class="fr-fieldset__element">
+          <div class="fr-alert fr-alert--warning" role="alert">
+            <h3 class="fr-alert__title">{CODE.tooManyTitle}</h3>
+            <p>{CODE.tooMany(code.blockedMs)}</p>
+          </div>
+        </div>
+      </fieldset>
+    );
+  }
   return (
     <fieldset class="fr-fieldset captcha" id={blockId} aria-labelledby={`${blockId}-legende`}>
       <legend class="fr-fieldset__legend" id={`${blockId}-legende`}>
-        {CAPTCHA.legend}
+        {CODE.legend}
       </legend>
       <div class="fr-fieldset__element">
-        <div class="captcha__image" role="img" aria-label={CAPTCHA.imageLabel}>
-          {raw(challenge.svg)}
+        <img class="captcha__image" src={code.imageDataUrl} alt={CODE.imageAlt} width={CODE_IMAGE_WIDTH} height={CODE_IMAGE_HEIGHT} />
+        <div class="captcha__audio fr-mt-1w">
+          <p class="fr-mb-1v" id={`${blockId}-audio`}>
+            {CODE.audioTitle}
+          </p>
+          <audio
+            controls
+            preload="none"
+            src={code.audioUrl}
+            aria-labelledby={`${blockId}-audio`}
+            aria-describedby={`${blockId}-audio-aide`}
+          >
+            <a href={code.audioUrl}>{CODE.audioLink}</a>
+          </audio>
+          <p class="fr-hint-text fr-mb-1v" id={`${blockId}-audio-aide`}>
+            {CODE.audioHint}
+          </p>
+          <p class="fr-mb-1w">
+            <a class="fr-link fr-link--sm" href={code.audioUrl} download="code-securite.wav">
+              {CODE.audioLink}
+            </a>
+          </p>
         </div>
-        <details class="captcha__alternative fr-mt-1w">
-          <summary>{CAPTCHA.textAlternativeToggle}</summary>
-          <p class="fr-mt-1w">{CAPTCHA.textAlternative(challenge.words)}</p>
-        </details>
         <button
           type="submit"
           name={ACTION_FIELD}
-          value={REFRESH_CAPTCHA}
+          value={REFRESH_CODE}
           formnovalidate
           class="fr-btn fr-btn--tertiary fr-btn--sm fr-btn--icon-left fr-icon-refresh-line fr-mt-1w"
-          hx-post={`/code-securite/${challenge.purpose}`}
+          hx-post={`${PATHS.captcha}/${code.purpose}`}
           hx-target={`#${blockId}`}
           hx-select={`#${blockId}`}
           hx-swap="outerHTML"
         >
-          {CAPTCHA.refresh}
+          {CODE.refresh}
         </button>
+        <p class="fr-text--sm fr-mt-1w">
+          {CODE.noCodeHelp}{' '}
+          <a class="fr-link fr-link--sm" href={`${PATHS.help}#contact`}>
+            {CODE.noCodeHelpLink}
+          </a>
+        </p>
       </div>
       <div class="fr-fieldset__element">
         <Field
-          name={CAPTCHA_FIELD}
-          label={CAPTCHA.label}
-          hint={CAPTCHA.hint(props.ttl)}
+          name={CODE_FIELD}
+          label={CODE.label}
+          hint={CODE.hint(props.ttl)}
           error={error}
           inputmode="numeric"
           autocomplete="off"
           maxlength={4}
           spellcheck={false}
-          srNote={refreshed ? CAPTCHA.refreshed : undefined}
+          srNote={refreshed ? CODE.refreshed : undefined}
           autofocus={refreshed}
         />
       </div>

@@ -1,7 +1,8 @@
-import { CAPTCHA, HELP, SITE } from '../../copy/pages.js';
-import type { CaptchaChallenge } from '../captcha.js';
-import type { FieldErrors } from '../forms.js';
-import { CAPTCHA_FIELD, CaptchaField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';
+import { CODE, HELP, SITE } from '../../copy/pages.js';
+import { PATHS } from '../../domain/paths.js';
+import { hasErrors, type FieldErrors } from '../forms.js';
+import { CODE_FIELD, type CodeView } from '../services.js';
+import { CodeField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';
 import { Layout } from './layout.js';
 
 export interface HelpValues {
@@ -13,11 +14,11 @@ export interface HelpValues {
 
 export interface HelpViewProps {
   csrfToken: string;
-  captcha: CaptchaChallenge;
-  captchaTtl: string;
+  code: CodeView;
+  codeTtl: string;
   values?: HelpValues;
   errors?: FieldErrors;
-  captchaRefreshed?: boolean;
+  codeRefreshed?: boolean;
   sendFailed?: boolean;
 }
 
@@ -26,7 +27,7 @@ export function HelpView(p: HelpViewProps) {
   const errors = p.errors ?? {};
   const values = p.values ?? {};
   return (
-    <Layout title={HELP.title} hasErrors={Object.keys(errors).length > 0 || p.sendFailed}>
+    <Layout title={HELP.title} hasErrors={hasErrors(errors) || p.sendFailed}>
       <div class="fr-grid-row fr-grid-row--center">
         <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
           <h1>{HELP.title}</h1>
@@ -50,9 +51,9 @@ export function HelpView(p: HelpViewProps) {
           ) : null}
           <ErrorSummary
             errors={errors}
-            labels={{ nom: HELP.name, courriel: HELP.email, numic: HELP.numic, message: HELP.message, [CAPTCHA_FIELD]: CAPTCHA.legend }}
+            labels={{ nom: HELP.name, courriel: HELP.email, numic: HELP.numic, message: HELP.message, [CODE_FIELD]: CODE.legend }}
           />
-          <Form action="/aide" csrfToken={p.csrfToken} id="formulaire-aide">
+          <Form action={PATHS.help} csrfToken={p.csrfToken} id="formulaire-aide">
             <RequiredNotice text={SITE.requiredNotice} />
             <Field name="nom" label={HELP.name} value={values.nom} error={errors.nom} autocomplete="name" maxlength={120} />
             <Field
@@ -86,8 +87,8 @@ export function HelpView(p: HelpViewProps) {
               multiline
               maxlength={2000}
             />
-            <CaptchaField challenge={p.captcha} ttl={p.captchaTtl} error={errors[CAPTCHA_FIELD]} refreshed={p.captchaRefreshed} />
-            <ul class="fr-btns-group fr-mt-2w">
+            <CodeField code={p.code} ttl={p.codeTtl} error={errors[CODE_FIELD]} refreshed={p.codeRefreshed} />
+            <ul class="fr-btns-group fr-btns-group--icon-left fr-mt-2w">
               <li>
                 <button class="fr-btn fr-btn--icon-left fr-icon-mail-line form-submit" type="submit">
                   {HELP.submit}

@@ -1,6 +1,7 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { ERRORS, SITE } from '../../copy/pages.js';
+import { PATHS } from '../../domain/paths.js';
 import { ASSETS } from '../assets.js';
 
 /**
@@ -122,7 +123,7 @@ function Header() {
                 </div>
               </div>
               <div class="fr-header__service">
-                <a href="/" title={SITE.homeTitle}>
+                <a href={PATHS.home} title={SITE.homeTitle}>
                   <p class="fr-header__service-title">{SITE.serviceTitle}</p>
                 </a>
                 <p class="fr-header__service-tagline">{SITE.serviceTagline}</p>
@@ -132,7 +133,7 @@ function Header() {
               <div class="fr-header__tools-links">
                 <ul class="fr-btns-group">
                   <li>
-                    <a class="fr-btn fr-icon-question-line" href="/aide" title={SITE.helpTitle} data-testid="aide">
+                    <a class="fr-btn fr-icon-question-line" href={PATHS.help} title={SITE.helpTitle} data-testid="aide">
                       {SITE.help}
                     </a>
                   </li>
@@ -161,7 +162,7 @@ function Footer() {
       <div class="fr-container">
         <div class="fr-footer__body">
           <div class="fr-footer__brand fr-enlarge-link">
-            <a href="/" title={SITE.homeTitle}>
+            <a href={PATHS.home} title={SITE.homeTitle}>
               <Republic />
             </a>
           </div>
@@ -171,7 +172,10 @@ function Footer() {
         </div>
         <div class="fr-footer__bottom">
           <ul class="fr-footer__bottom-list">
-            {SITE.footerLinks.map((link) => (
+            {[
+              { label: SITE.footerAccessibility, href: `${PATHS.help}#accessibilite` },
+              { label: SITE.contactHelp, href: PATHS.help },
+            ].map((link) => (
               <li class="fr-footer__bottom-item">
                 <a class="fr-footer__bottom-link" href={link.href}>
                   {link.label}

@@ -1,55 +1,77 @@
-import { CAPTCHA, LINK, NEW_IDENTIFIER, SITE } from '../../copy/pages.js';
-import type { CaptchaChallenge } from '../captcha.js';
-import type { FieldErrors } from '../forms.js';
-import { CAPTCHA_FIELD, CaptchaField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';
+import { CODE, LINK, NEW_IDENTIFIER, PASSWORD_SENT, SITE } from '../../copy/pages.js';
+import { PATHS } from '../../domain/paths.js';
+import type { RenewalKind } from '../../workflows/definitions.js';
+import { hasErrors, type FieldErrors } from '../forms.js';
+import { CODE_FIELD, type CodeView } from '../services.js';
+import { CodeField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';
 import { Layout } from './layout.js';
 
-export interface PasswordViewProps {
+export const SECRET_FIELD = 'secret';
+
+export interface SecretViewProps {
+  kind: RenewalKind;
   action: string;
   csrfToken: string;
-  captcha: CaptchaChallenge;
-  captchaTtl: string;
-  minutesLeft: number;
+  code: CodeView;
+  codeTtl: string;
+  msLeft: number;
   attemptsLeft: number;
   errors?: FieldErrors;
-  captchaRefreshed?: boolean;
+  codeRefreshed?: boolean;
 }
 
-/** Screen 5: the password received by SMS and a fresh security code. */
-export function PasswordView(p: PasswordViewProps) {
+/**
+ * Screen 5: the secret that authenticates this renewal (the password received by SMS for a new
+ * identifier, the current identifier for a new password) and a security code.
+ */
+export function SecretView(p: SecretViewProps) {
   const errors = p.errors ?? {};
+  const copy = LINK[p.kind];
   return (
-    <Layout title={LINK.title} hasErrors={Object.keys(errors).length > 0}>
+    <Layout title={copy.title} hasErrors={hasErrors(errors)}>
       <div class="fr-grid-row fr-grid-row--center">
         <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
-          <h1>{LINK.title}</h1>
-          <p>{LINK.intro}</p>
+          <h1>{copy.title}</h1>
+          <p>{copy.intro}</p>
           <div class="fr-notice fr-notice--info fr-mb-4w">
             <div class="fr-container">
               <div class="fr-notice__body">
                 <p class="fr-notice__title">
-                  {LINK.deadline(p.minutesLeft)} {LINK.attempts(p.attemptsLeft)}
+                  {LINK.deadline(p.msLeft)} {LINK.attempts(p.attemptsLeft)}
                 </p>
               </div>
             </div>
           </div>
-          <ErrorSummary errors={errors} labels={{ motDePasse: LINK.password, [CAPTCHA_FIELD]: CAPTCHA.legend }} />
-          <Form action={p.action} csrfToken={p.csrfToken} id="formulaire-mot-de-passe">
+          <ErrorSummary errors={errors} labels={{ [SECRET_FIELD]: copy.secret, [CODE_FIELD]: CODE.legend }} />
+          <Form action={p.action} csrfToken={p.csrfToken} id="formulaire-confirmation">
             <RequiredNotice text={SITE.requiredNotice} />
-            <Field
-              name="motDePasse"
-              label={LINK.password}
-              hint={LINK.passwordHint}
-              type="password"
-              error={errors.motDePasse}
-              autocomplete="current-password"
-              maxlength={200}
-            />
-            <CaptchaField challenge={p.captcha} ttl={p.captchaTtl} error={errors[CAPTCHA_FIELD]} refreshed={p.captchaRefreshed} />
+            {p.kind === 'identifier' ? (
+              <Field
+                name={SECRET_FIELD}
+                label={copy.secret}
+                hint={copy.secretHint}
+                type="password"
+                error={errors[SECRET_FIELD]}
+                autocomplete="current-password"
+                maxlength={200}
+              />
+            ) : (
+              <Field
+                name={SECRET_FIELD}
+                label={copy.secret}
+                hint={copy.secretHint}
+                error={errors[SECRET_FIELD]}
+                autocomplete="username"
+                autocapitalize="characters"
+                spellcheck={false}
+                maxlength={40}
+              />
+            )}
+            <CodeField code={p.code} ttl={p.codeTtl} error={errors[CODE_FIELD]} refreshed={p.codeRefreshed} />
             <ul class="fr-btns-group fr-mt-2w">
               <li>
                 <button class="fr-btn form-submit" type="submit">
-                  {LINK.submit}
+                  {copy.submit}
                 </button>
               </li>
             </ul>
@@ -60,7 +82,7 @@ export function PasswordView(p: PasswordViewProps) {
   );
 }
 
-/** Screen 6: the new identifier, shown once. */
+/** Screen 6 of an identifier renewal: the new identifier, shown once. */
 export function NewIdentifierView({ identifier }: { identifier: string }) {
   return (
     <Layout title={NEW_IDENTIFIER.title}>
@@ -69,8 +91,8 @@ export function NewIdentifierView({ identifier }: { identifier: string }) {
           <h1>{NEW_IDENTIFIER.title}</h1>
           <div class="fr-alert fr-alert--success fr-mb-4w">
             <h2 class="fr-alert__title">{NEW_IDENTIFIER.alertTitle}</h2>
+            <p id="nouvel-identifiant-libelle">{NEW_IDENTIFIER.label}</p>
           </div>
-          <p id="nouvel-identifiant-libelle">{NEW_IDENTIFIER.label}</p>
           <p class="identifier" id="nouvel-identifiant" aria-labelledby="nouvel-identifiant-libelle" data-testid="nouvel-identifiant">
             {identifier}
           </p>
@@ -92,8 +114,40 @@ export function NewIdentifierView({ identifier }: { identifier: string }) {
           ))}
           <ul class="fr-btns-group fr-btns-group--inline-md">
             <li>
-              <a class="fr-btn" href="/connexion">
+              <a class="fr-btn" href={PATHS.login}>
                 {NEW_IDENTIFIER.login}
+              </a>
+            </li>
+          </ul>
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+/** Screen 6 of a password renewal: the password went by SMS, never on screen. */
+export function PasswordSentView({ phoneEnding }: { phoneEnding: string }) {
+  return (
+    <Layout title={PASSWORD_SENT.title}>
+      <div class="fr-grid-row fr-grid-row--center" data-no-bfcache>
+        <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
+          <h1>{PASSWORD_SENT.title}</h1>
+          <div class="fr-alert fr-alert--success fr-mb-4w">
+            <h2 class="fr-alert__title">{PASSWORD_SENT.alertTitle}</h2>
+            <p data-testid="sms-destinataire">{PASSWORD_SENT.sentTo(phoneEnding)}</p>
+          </div>
+          {PASSWORD_SENT.advice.map((line) => (
+            <p>{line}</p>
+          ))}
+          <ul class="fr-btns-group fr-btns-group--inline-md">
+            <li>
+              <a class="fr-btn" href={PATHS.login}>
+                {PASSWORD_SENT.login}
+              </a>
+            </li>
+            <li>
+              <a class="fr-btn fr-btn--secondary" href={PATHS.help}>
+                {SITE.contactHelp}
               </a>
             </li>
           </ul>

@@ -1,6 +1,8 @@
-import { LOGIN, SITE } from '../../copy/pages.js';
-import type { FieldErrors } from '../forms.js';
-import { ErrorSummary, Field, Form, RequiredNotice } from './components.js';
+import { CODE, LOGIN, SITE } from '../../copy/pages.js';
+import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
+import { hasErrors, type FieldErrors } from '../forms.js';
+import { CODE_FIELD, type CodeView } from '../services.js';
+import { CodeField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';
 import { Layout } from './layout.js';
 
 export interface LoginViewProps {
@@ -9,12 +11,15 @@ export interface LoginViewProps {
   /** Login failures get one generic message, never which of the two was wrong. */
   failed?: boolean;
   errors?: FieldErrors;
+  /** Shown when this identifier has had many failed logins lately (from anywhere). */
+  code?: CodeView;
+  codeTtl?: string;
 }
 
-export function LoginView({ csrfToken, identifier, failed = false, errors = {} }: LoginViewProps) {
-  const hasErrors = failed || Object.keys(errors).length > 0;
+/** Screen 1: identifier and password, the two recovery links, the help desk. */
+export function LoginView({ csrfToken, identifier, failed = false, errors = {}, code, codeTtl = '' }: LoginViewProps) {
   return (
-    <Layout title={LOGIN.title} hasErrors={hasErrors}>
+    <Layout title={LOGIN.title} hasErrors={failed || hasErrors(errors)}>
       <div class="fr-grid-row fr-grid-row--center">
         <div class="fr-col-12 fr-col-md-8 fr-col-lg-6">
           <h1>{LOGIN.title}</h1>
@@ -25,9 +30,12 @@ export function LoginView({ csrfToken, identifier, failed = false, errors = {} }
               <p>{LOGIN.errors.failed}</p>
             </div>
           ) : (
-            <ErrorSummary errors={errors} labels={{ identifiant: LOGIN.identifier, motDePasse: LOGIN.password }} />
+            <ErrorSummary
+              errors={errors}
+              labels={{ identifiant: LOGIN.identifier, motDePasse: LOGIN.password, [CODE_FIELD]: CODE.legend }}
+            />
           )}
-          <Form action="/connexion" csrfToken={csrfToken} id="formulaire-connexion">
+          <Form action={PATHS.login} csrfToken={csrfToken} id="formulaire-connexion">
             <RequiredNotice text={SITE.requiredNotice} />
             <Field
               name="identifiant"
@@ -48,11 +56,22 @@ export function LoginView({ csrfToken, identifier, failed = false, errors = {} }
               autocomplete="current-password"
               maxlength={200}
             />
-            <p>
-              <a class="fr-link" href="/identifiant-perdu">
+            <p class="fr-mb-1w">
+              <a class="fr-link" href={RENEWAL_PATHS.identifier.request}>
                 {LOGIN.lostIdentifier}
               </a>
             </p>
+            <p>
+              <a class="fr-link" href={RENEWAL_PATHS.password.request}>
+                {LOGIN.lostPassword}
+              </a>
+            </p>
+            {code ? (
+              <>
+                <p class="fr-text--sm">{LOGIN.codeNeeded}</p>
+                <CodeField code={code} ttl={codeTtl} error={errors[CODE_FIELD]} />
+              </>
+            ) : null}
             <ul class="fr-btns-group">
               <li>
                 <button class="fr-btn form-submit" type="submit">
@@ -63,7 +82,7 @@ export function LoginView({ csrfToken, identifier, failed = false, errors = {} }
           </Form>
           <p class="fr-mt-4w">
             {LOGIN.needHelp}{' '}
-            <a class="fr-link" href="/aide">
+            <a class="fr-link" href={PATHS.help}>
               {SITE.contactHelp}
             </a>
           </p>

@@ -1,33 +1,37 @@
-import { CAPTCHA, REQUEST, SITE } from '../../copy/pages.js';
-import type { CaptchaChallenge } from '../captcha.js';
-import type { FieldErrors } from '../forms.js';
-import { CAPTCHA_FIELD, CaptchaField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';
+import { CODE, REQUEST, SITE } from '../../copy/pages.js';
+import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
+import type { RenewalKind } from '../../workflows/definitions.js';
+import { hasErrors, type FieldErrors } from '../forms.js';
+import { CODE_FIELD, type CodeView } from '../services.js';
+import { CodeField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';
 import { Layout } from './layout.js';
 
 export interface RequestViewProps {
+  kind: RenewalKind;
   csrfToken: string;
-  captcha: CaptchaChallenge;
-  captchaTtl: string;
+  code: CodeView;
+  codeTtl: string;
   values?: { numic?: string; email?: string };
   errors?: FieldErrors;
-  captchaRefreshed?: boolean;
+  codeRefreshed?: boolean;
 }
 
-/** Screen 2: NUMIC, email and security code. */
+/** Screen 2: NUMIC, email and security code, for either kind of renewal. */
 export function RequestView(p: RequestViewProps) {
   const errors = p.errors ?? {};
   const values = p.values ?? {};
+  const copy = REQUEST[p.kind];
   return (
-    <Layout title={REQUEST.title} hasErrors={Object.keys(errors).length > 0}>
+    <Layout title={copy.title} hasErrors={hasErrors(errors)}>
       <div class="fr-grid-row fr-grid-row--center">
         <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
-          <h1>{REQUEST.title}</h1>
-          <p>{REQUEST.intro}</p>
+          <h1>{copy.title}</h1>
+          <p>{copy.intro}</p>
           <div class="fr-callout fr-mb-4w">
-            <p class="fr-callout__text fr-text--md">{REQUEST.passwordNote}</p>
+            <p class="fr-callout__text fr-text--md">{copy.ruleNote}</p>
           </div>
-          <ErrorSummary errors={errors} labels={{ numic: REQUEST.numic, courriel: REQUEST.email, [CAPTCHA_FIELD]: CAPTCHA.legend }} />
-          <Form action="/identifiant-perdu" csrfToken={p.csrfToken} id="formulaire-demande">
+          <ErrorSummary errors={errors} labels={{ numic: REQUEST.numic, courriel: REQUEST.email, [CODE_FIELD]: CODE.legend }} />
+          <Form action={RENEWAL_PATHS[p.kind].request} csrfToken={p.csrfToken} id="formulaire-demande">
             <RequiredNotice text={SITE.requiredNotice} />
             <Field
               name="numic"
@@ -51,17 +55,17 @@ export function RequestView(p: RequestViewProps) {
               spellcheck={false}
               maxlength={254}
             />
-            <CaptchaField challenge={p.captcha} ttl={p.captchaTtl} error={errors[CAPTCHA_FIELD]} refreshed={p.captchaRefreshed} />
+            <CodeField code={p.code} ttl={p.codeTtl} error={errors[CODE_FIELD]} refreshed={p.codeRefreshed} />
             <ul class="fr-btns-group fr-mt-2w">
               <li>
                 <button class="fr-btn form-submit" type="submit">
-                  {REQUEST.submit}
+                  {copy.submit}
                 </button>
               </li>
             </ul>
           </Form>
           <p>
-            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/connexion">
+            <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href={PATHS.login}>
               {SITE.backToLogin}
             </a>
           </p>
