@@ -5,6 +5,9 @@
 # against 253 MiB; README, Performance), and refuses it should it not match those sources.
 FROM node:20.19.5-bookworm-slim
 
+# espeak-ng speaks the security code (web/captcha/audio.ts), as Debian's package on the machines.
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY package.json package-lock.json ./
 # tsx is a devDependency: install them all, before NODE_ENV=production could make npm skip them.

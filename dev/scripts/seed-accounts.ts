@@ -1,6 +1,6 @@
 import type { Account, Registry } from '../../adapters/registry.js';
 import { hashPassword } from '../../adapters/passwords.js';
-import { cryptoIdentifier } from '../../activities/index.js';
+import { randomIdentifier } from '../../domain/identifier.js';
 
 export interface DemoAccount {
   numic: string;
@@ -22,7 +22,7 @@ export async function seedDemoAccounts(registry: Registry, accounts = DEMO_ACCOU
   await registry.ensureIndexes();
   const seeded = [];
   for (const demo of accounts) {
-    const identifier = cryptoIdentifier();
+    const identifier = randomIdentifier();
     const account = await registry.upsertByNumic({
       numic: demo.numic,
       email: demo.email,

@@ -6,7 +6,7 @@
  */
 import { relative } from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
-import { buildWorkflows, codecServer, hasCodecServer, web, worker, workflowBundleFile } from '../stack/apps.js';
+import { buildWorkflows, codecServer, hasCodecServer, webInstances, workers, workflowBundleFile } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import { embeddedServers, usesEmbeddedMailpit, usesEmbeddedTemporal } from '../stack/servers.js';
@@ -67,9 +67,9 @@ process.once('exit', () => stack.signalAllNow());
 async function main() {
   const servers = embeddedServers(config);
   const bundle = workflowBundleFile(config.dataDir);
-  const apps: ServiceSpec[] = [worker(childEnv, bundle)];
+  const apps: ServiceSpec[] = workers(childEnv, bundle, config.instances.worker);
   if (hasCodecServer()) apps.push(codecServer(config, childEnv));
-  apps.push(web(config, childEnv));
+  apps.push(...webInstances(config, childEnv, config.instances.web));
 
   await stack.preflight([...servers, ...apps]);
   // Built at every start (never an older bundle), alongside the servers' start.

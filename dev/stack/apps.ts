@@ -4,9 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from '../../config/index.js';
+import { loadConfig, type Config } from '../../config/index.js';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
 import { repoRoot } from './paths.js';
+import { nginxProxy } from './proxy.js';
 import type { JobSpec, ServiceSpec } from './stack.js';
 import { tcpProbe } from './wait.js';
 
@@ -43,25 +44,44 @@ export function buildWorkflows(bundleFile: string, env: NodeJS.ProcessEnv): JobS
  * The worker, on the bundle `buildWorkflows` wrote (it refuses one that is missing or stale), with
  * the process settings that keep its memory low (worker/process-settings.ts).
  */
-export function worker(env: NodeJS.ProcessEnv, workflowBundle: string): ServiceSpec {
-  return tsxProcess(
-    'worker',
-    'worker/main.ts',
-    { ...env, ...WORKER_PROCESS_ENV, WORKFLOW_BUNDLE_PATH: workflowBundle },
-    1,
-    WORKER_NODE_FLAGS,
-  );
+export function worker(env: NodeJS.ProcessEnv, workflowBundle: string, name = 'worker'): ServiceSpec {
+  return tsxProcess(name, 'worker/main.ts', { ...env, ...WORKER_PROCESS_ENV, WORKFLOW_BUNDLE_PATH: workflowBundle }, 1, WORKER_NODE_FLAGS);
 }
 
-export function web(config: Config, env: NodeJS.ProcessEnv): ServiceSpec {
+/** `count` workers on the same task queue: Temporal shares the work between them. */
+export function workers(env: NodeJS.ProcessEnv, workflowBundle: string, count: number): ServiceSpec[] {
+  if (count === 1) return [worker(env, workflowBundle)];
+  return Array.from({ length: count }, (_, i) => worker(env, workflowBundle, `worker-${i + 1}`));
+}
+
+export function web(config: Config, env: NodeJS.ProcessEnv, name = 'web', variable = 'WEB_PORT'): ServiceSpec {
   const { host, port } = config.web;
   return {
-    ...tsxProcess('web', 'web/main.ts', env, 2),
-    ports: [{ port, variable: 'WEB_PORT', host: probeHost(host) }],
+    ...tsxProcess(name, 'web/main.ts', env, 2),
+    ports: [{ port, variable, host: probeHost(host) }],
     probe: tcpProbe(port, probeHost(host)),
     answersOn: `${probeHost(host)}:${port}`,
     readyTimeoutMs: 60_000,
   };
+}
+
+/**
+ * The portal's web processes: one on WEB_PORT, or `count` on the ports after it behind a reverse
+ * proxy on WEB_PORT (dev/stack/proxy.ts), which they trust for the client's address.
+ */
+export function webInstances(config: Config, env: NodeJS.ProcessEnv, count: number): ServiceSpec[] {
+  if (count === 1) return [web(config, env)];
+  const { host, port } = config.web;
+  const instances = Array.from({ length: count }, (_, i) => {
+    const instanceEnv = { ...env, WEB_PORT: String(port + i + 1), TRUST_PROXY: 'true' };
+    return web(loadConfig(instanceEnv), instanceEnv, `web-${i + 1}`, `WEB_PORT (+${i + 1} for instance ${i + 1})`);
+  });
+  const proxy = nginxProxy({
+    dataDir: config.dataDir,
+    listen: { host: probeHost(host), port, variable: 'WEB_PORT' },
+    upstreams: instances.map((_, i) => ({ host: probeHost(host), port: port + i + 1 })),
+  });
+  return [...instances, proxy];
 }
 
 export const hasCodecServer = () => existsSync(join(repoRoot, 'codec', 'server', 'main.ts'));

@@ -150,11 +150,54 @@ export function mailpit(config: Config, variable: VariableName = asIs): ServiceS
   };
 }
 
-/** The servers the configuration asks to run here (Temporal, FerretDB, Mailpit), in start order. */
+/**
+ * Redis, the web's shared store (sessions, security codes, rate-limit counters, each with its own
+ * expiry). Its snapshot under .data/redis/ keeps them across a restart, as a deployed store would.
+ */
+export function redis(config: Config, variable: VariableName = asIs): ServiceSpec {
+  const { port } = config.store;
+  const dataDir = join(config.dataDir, 'redis');
+  return {
+    name: 'redis',
+    command: locateTool('redis-server'),
+    args: [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      dataDir,
+      '--dbfilename',
+      'dump.rdb',
+      '--save',
+      '60 1',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--loglevel',
+      'warning',
+      '--maxmemory',
+      '256mb',
+      // Counters and codes all carry an expiry: when full, the nearest to expire go first.
+      '--maxmemory-policy',
+      'volatile-ttl',
+    ],
+    ports: [{ port, variable: variable('REDIS_PORT') }],
+    prepare: () => mkdirSync(dataDir, { recursive: true }),
+    probe: tcpProbe(port),
+    answersOn: `127.0.0.1:${port}`,
+    readyTimeoutMs: 30_000,
+    layer: 0,
+  };
+}
+
+/** The servers the configuration asks to run here (Temporal, FerretDB, Mailpit, Redis), in start order. */
 export function embeddedServers(config: Config, variable: VariableName = asIs): ServiceSpec[] {
   const specs: ServiceSpec[] = [];
   if (usesEmbeddedTemporal(config, variable)) specs.push(temporalDevServer(config, variable));
   if (config.mongo.embedded) specs.push(ferretdb(config, variable));
   if (usesEmbeddedMailpit(config)) specs.push(mailpit(config, variable));
+  if (config.store.embedded) specs.push(redis(config, variable));
   return specs;
 }

@@ -8,6 +8,7 @@
 #   .tools/bin/mailpit               Mailpit, with its web UI built from the module's sources
 #   .tools/bin/ferretdb              FerretDB (SQLite backend) from dev/tools/ferretdb/; skipped if MONGODB_URI is set
 #   .tools/bin/temporal-test-server  launcher of the Java time-skipping test server (+ .tools/temporal-test-server/)
+#   redis-server, espeak-ng, nginx   Debian's packages (apt-get, as root) when missing; Redis skipped if REDIS_URL is set
 #   --browser                        also installs Debian's chromium when /usr/bin/chromium is missing
 #
 # A tool is rebuilt only when its stamp (.tools/stamps/NAME: version and inputs) changed.
@@ -36,6 +37,8 @@ done
 source "$ROOT/dev/tools/versions.env"
 : "${TEMPORAL_CLI_VERSION:?missing in dev/tools/versions.env}" "${TEMPORAL_TEST_SERVER_VERSION:?missing in dev/tools/versions.env}"
 : "${FERRETDB_VERSION:?missing in dev/tools/versions.env}" "${MAILPIT_VERSION:?missing in dev/tools/versions.env}"
+: "${REDIS_VERSION:?missing in dev/tools/versions.env}" "${ESPEAK_NG_VERSION:?missing in dev/tools/versions.env}"
+: "${NGINX_VERSION:?missing in dev/tools/versions.env}"
 
 mkdir -p "$BIN" "$STAMPS" "$LOGS"
 # Two setups at once (npm start and npm test side by side) wait for each other instead of colliding.
@@ -225,14 +228,35 @@ if ! stamp_ok temporal-test-server "$tts_key" "$BIN/temporal-test-server"; then
   done_step temporal-test-server "$tts_key"
 fi
 
-# --- Chromium (browser tests) ----------------------------------------------------------------------
-if [[ $browser == 1 && ! -x /usr/bin/chromium ]]; then
-  need apt-get "to install Debian's chromium for the browser tests"
-  [[ $(id -u) == 0 ]] || { echo "setup: installing chromium needs root: run 'sudo apt-get install chromium' and run again" >&2; exit 1; }
-  begin chromium "installing Debian's chromium (apt-get)"
+# --- Debian packages: Redis (the web's shared store), espeak-ng (the spoken security code), Chromium --
+# Taken from Debian as they are (security updates included); dev/tools/versions.env pins the
+# major.minor each must report, checked below.
+debian=()
+if [[ -z "${REDIS_URL:-}" ]] && ! command -v redis-server >/dev/null 2>&1; then debian+=(redis-server); fi
+command -v espeak-ng >/dev/null 2>&1 || debian+=(espeak-ng)
+[[ -x /usr/sbin/nginx ]] || command -v nginx >/dev/null 2>&1 || debian+=(nginx-light)
+if [[ $browser == 1 && ! -x /usr/bin/chromium ]]; then debian+=(chromium); fi
+if ((${#debian[@]} > 0)); then
+  need apt-get "to install Debian's ${debian[*]}"
+  [[ $(id -u) == 0 ]] || {
+    echo "setup: installing ${debian[*]} needs root: run 'sudo apt-get install ${debian[*]}' and run again" >&2
+    exit 1
+  }
+  begin debian "installing Debian's ${debian[*]} (apt-get)"
   run apt-get update
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
-  done_step chromium "installed"
+  run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${debian[@]}"
+  done_step debian "${debian[*]}"
 fi
+check_version() { # check_version NAME PINNED REPORTED: the pinned major.minor must prefix what the tool reports
+  [[ "$3" == "$2" || "$3" == "$2".* ]] || {
+    echo "setup: $1 reports version '$3' but dev/tools/versions.env pins $2; install $1 $2 or change the pin." >&2
+    exit 1
+  }
+}
+if [[ -z "${REDIS_URL:-}" ]]; then
+  check_version redis-server "$REDIS_VERSION" "$(redis-server --version | sed -n 's/.* v=\([0-9.]*\).*/\1/p')"
+fi
+check_version espeak-ng "$ESPEAK_NG_VERSION" "$(espeak-ng --version | sed -n 's/.*text-to-speech: \([0-9.]*\).*/\1/p')"
+check_version nginx "$NGINX_VERSION" "$(PATH="$PATH:/usr/sbin" nginx -v 2>&1 | sed -n 's#.*nginx/\([0-9.]*\).*#\1#p')"
 
 echo "setup: tools ready in $(elapsed "$started") s (.tools/bin)"

@@ -17,7 +17,7 @@ temporal operator namespace describe --namespace "$ns" >/dev/null 2>&1 ||
   temporal operator namespace create --namespace "$ns" --retention 30d
 
 existing="$(temporal operator search-attribute list --namespace "$ns")"
-for attribute in RenewalKind:Keyword RenewalStage:Keyword RenewalStageSince:Datetime RenewalDeadline:Datetime; do
+for attribute in RenewalKind:Keyword RenewalStage:Keyword RenewalStageSince:Datetime RenewalDeadline:Datetime RenewalOutcome:Keyword RenewalLockouts:Int; do
   name="${attribute%%:*}"
   type="${attribute##*:}"
   if printf '%s\n' "$existing" | grep -qw "$name"; then
