@@ -1,8 +1,8 @@
 /**
  * `npm run ops -- <commande>`: the operators' command line. Parses arguments, calls
  * ops/operators.ts, prints in French. Exit codes: 0 done, 1 unexpected error (Temporal
- * unreachable…), 2 wrong usage, 3 renewal not found, 4 action refused (already ended, rate limit,
- * file already there), 5 no worker answered in time.
+ * unreachable…), 2 wrong usage, 3 renewal not found, 4 action refused (already ended, too late to
+ * cancel, rate limit, file already there), 5 no worker answered in time.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,9 +11,9 @@ import { createFieldSealer } from '../codec/sealed-field.js';
 import { connectTemporal } from '../client/connect.js';
 import {
   CASE_NAME,
-  RENEWAL_STAGES,
   createOperatorTools,
   isRenewalStage,
+  type ListedStage,
   type OperatorStatus,
   type RenewalListItem,
   type RenewalTarget,
@@ -21,7 +21,10 @@ import {
 import { createRenewalClient } from '../client/renewals.js';
 import { parseDuration } from '../config/duration.js';
 import { loadConfig } from '../config/index.js';
-import { describeStage, formatParisTime } from '../workflows/details.js';
+import { RENEWAL_STAGES, type RenewalKind, type RenewalOutcome } from '../workflows/definitions.js';
+import { formatParisTime } from '../workflows/details.js';
+import { describeStage as describeLegacyStage } from '../workflows/legacy/details.js';
+import type { RenewalStage as LegacyRenewalStage } from '../workflows/legacy/definitions.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, notFound: 3, refused: 4, noAnswer: 5 } as const;
 
@@ -31,9 +34,14 @@ const USAGE = `Usage : npm run ops -- <commande> [options]
 
   list-stuck [--stage <étape>] [--older-than 2h] [--limit 100] [--json]
       Renouvellements en cours restés à la même étape depuis plus longtemps que --older-than.
+      Ceux en délai de sécurité (cooling-down) attendent exprès : ils ne sont listés que si
+      leur échéance est dépassée de plus de --older-than.
       Étapes : ${RENEWAL_STAGES.join(', ')} (toutes si --stage est omis).
   status <workflowId> | --numic <NUMIC> [--json]
+      Nature, étape, échéance, issue, verrouillages ; où le renouvellement attend et jusqu'à quand.
   cancel <workflowId> | --numic <NUMIC> --reason "<motif>"
+      Pendant la recherche du compte ou l'attente du lien : annule (issue « cancelled »).
+      Pendant le délai de sécurité (cooling-down) : lève ce délai, le renouvellement se ferme.
   resend <workflowId> | --numic <NUMIC>
       Renvoie le lien par courriel (dans la limite d'envois par heure).
   export-history <workflowId> [--run-id <runId>] --name <cas> [--force] [--encrypted]
@@ -79,13 +87,82 @@ function elapsed(since: Date, now: Date): string {
   return parts.slice(0, 2).join(' ');
 }
 
+const KIND_WORDS: Record<RenewalKind, string> = { identifier: 'identifiant', password: 'mot de passe' };
+/** What the citizen types on the link's page: the secret that authenticates each kind. */
+const SECRET_WORDS: Record<RenewalKind, string> = { identifier: 'son mot de passe actuel', password: 'son identifiant actuel' };
+
+function outcomeWords(kind: RenewalKind | undefined, outcome: RenewalOutcome): string {
+  switch (outcome) {
+    case 'no-match':
+      return "aucun compte ne correspond au NUMIC et au courriel saisis, rien n'a été envoyé";
+    case 'expired':
+      return 'le lien a expiré sans être utilisé';
+    case 'locked':
+      return 'bloqué après trop de saisies erronées, usager prévenu par courriel et SMS';
+    case 'cancelled':
+      return 'annulé par un opérateur';
+    case 'completed':
+      return kind === 'password'
+        ? 'nouveau mot de passe envoyé par SMS, usager notifié par courriel'
+        : 'nouvel identifiant attribué, usager notifié par courriel et SMS';
+  }
+}
+
+const untilWords = (deadline: number | undefined) =>
+  deadline === undefined ? '' : ` jusqu'au ${formatParisTime(deadline)} (heure de Paris)`;
+
+interface Situation {
+  legacy: boolean;
+  kind?: RenewalKind;
+  stage?: ListedStage;
+  deadline?: number;
+  outcome?: RenewalOutcome;
+  refusedUntil?: number;
+}
+
+/** Where the renewal waits and until when, in words. */
+function situationWords({ legacy, kind, stage, deadline, outcome, refusedUntil }: Situation): string {
+  if (stage === undefined) return "non démarré : aucun worker n'a encore pris ce renouvellement en charge";
+  // A run of the legacy type: the words its own code wrote in its details.
+  if (legacy || !isRenewalStage(stage)) return describeLegacyStage(stage as LegacyRenewalStage, deadline, outcome);
+  switch (stage) {
+    case 'looking-up':
+      return 'recherche du compte dans le registre';
+    case 'waiting-for-link':
+      return (
+        `en attente de l'usager : ouvrir le lien envoyé par courriel et saisir ${kind ? SECRET_WORDS[kind] : 'son secret'}` +
+        `${untilWords(deadline)}${deadline === undefined ? '' : ', fin de validité du lien'}`
+      );
+    case 'changing':
+      return kind === 'password' ? 'enregistrement du nouveau mot de passe en cours' : 'attribution du nouvel identifiant en cours';
+    case 'notifying':
+      return kind === 'password'
+        ? "envoi du nouveau mot de passe par SMS et de l'avis par courriel en cours"
+        : "envoi des avis à l'usager (courriel et SMS) en cours";
+    case 'cooling-down': {
+      const refused =
+        refusedUntil === undefined
+          ? ''
+          : ` Trop de verrouillages : nouveaux renouvellements refusés jusqu'au ${formatParisTime(refusedUntil)}.`;
+      return (
+        `tentative terminée (${outcome ? outcomeWords(kind, outcome) : 'issue inconnue'}). ` +
+        `Délai de sécurité${untilWords(deadline)} : le renouvellement reste ouvert pour retenir les verrouillages ` +
+        `et le délai avant un renouvellement de l'autre nature ; « cancel » lève ce délai.${refused}`
+      );
+    }
+    case 'closed':
+      return `terminé : ${outcome ? outcomeWords(kind, outcome) : 'issue inconnue'}`;
+  }
+}
+
 function stuckTable(items: RenewalListItem[], now: Date): string {
   // A renewal no worker ever picked up has no stage yet: it has waited since its start.
   const rows = items.map((r) => {
     const since = r.stageSince ?? r.startTime;
-    return [r.workflowId, r.stage ?? 'non démarrée', when(since), elapsed(since, now), when(r.deadline)];
+    const stage = `${r.stage ?? 'non démarrée'}${r.legacy ? ' (ancien type)' : ''}`;
+    return [r.workflowId, r.kind ? KIND_WORDS[r.kind] : '–', stage, when(since), elapsed(since, now), when(r.deadline)];
   });
-  const header = ['workflowId', 'étape', 'depuis (Paris)', 'durée', 'échéance (Paris)'];
+  const header = ['workflowId', 'nature', 'étape', 'depuis (Paris)', 'durée', 'échéance (Paris)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   return [header, ...rows]
     .map((row) =>
@@ -97,22 +174,39 @@ function stuckTable(items: RenewalListItem[], now: Date): string {
     .join('\n');
 }
 
+const epoch = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso).getTime());
+
 function statusText(s: Extract<OperatorStatus, { status: 'found' }>): string {
+  // The workflow's own answer when a worker gave it; else the search attributes the server keeps.
+  const facts: Situation = s.live
+    ? {
+        legacy: s.legacy,
+        kind: s.live.kind,
+        stage: s.live.stage,
+        deadline: epoch(s.live.deadline),
+        outcome: s.live.outcome,
+        refusedUntil: s.legacy ? undefined : epoch(s.live.refusedUntil),
+      }
+    : { legacy: s.legacy, kind: s.kind, stage: s.stage, deadline: s.deadline?.getTime(), outcome: s.outcome };
+  const lockouts = s.live && !s.legacy ? s.live.lockouts : s.lockouts;
   const lines = [
     `Renouvellement ${s.workflowId}`,
+    `  type           : ${s.workflowType}${s.legacy ? ' (ancien type : lancé avant la mise à jour, il finit sur son propre code)' : ''}`,
     `  exécution      : ${s.execution} (run ${s.runId})`,
     `  démarré        : ${when(s.startTime)}${s.closeTime ? `, terminé : ${when(s.closeTime)}` : ''}`,
   ];
   if (s.summary) lines.push(`  résumé         : ${s.summary}`);
+  if (facts.kind) lines.push(`  nature         : ${KIND_WORDS[facts.kind]}`);
   if (s.stage) lines.push(`  étape          : ${s.stage} depuis ${when(s.stageSince)}`);
+  if (facts.deadline !== undefined) lines.push(`  échéance       : ${formatParisTime(facts.deadline)} (heure de Paris)`);
+  if (facts.outcome) lines.push(`  issue          : ${facts.outcome}`);
+  if (lockouts !== undefined) lines.push(`  verrouillages  : ${lockouts}`);
+  lines.push(`  situation      : ${situationWords(facts)}`);
   if (s.live) {
-    const deadline = s.live.deadline ? new Date(s.live.deadline).getTime() : undefined;
-    lines.push(`  situation      : ${describeStage(s.live.stage, deadline, s.live.outcome)}`);
-    if (s.live.outcome) lines.push(`  issue          : ${s.live.outcome}`);
     lines.push(`  liens envoyés  : ${s.live.linksSent}`);
     if (s.live.attemptsLeft !== undefined) lines.push(`  essais restants: ${s.live.attemptsLeft}`);
   } else {
-    lines.push(`  situation      : le worker n'a pas répondu à la requête « status » (arrêté ?) ; étape d'après la visibilité ci-dessus`);
+    lines.push(`  attention      : le worker n'a pas répondu à la requête « status » (arrêté ?) ; situation d'après la visibilité`);
   }
   return lines.join('\n');
 }
@@ -141,6 +235,7 @@ export async function main(argv: string[]): Promise<number> {
       policy: config.renewal,
       renewalIdSecret: config.temporal.renewalIdSecret,
       sealer: createFieldSealer(config.payloadCodec.fieldSealKey),
+      linkKey: config.linkKey,
     });
     const tools = createOperatorTools({ client: temporal.client, renewals });
     const now = new Date();
@@ -160,14 +255,18 @@ export async function main(argv: string[]): Promise<number> {
           console.log(JSON.stringify({ query, renewals: stuck }, null, 2));
           return EXIT.ok;
         }
-        const scope = values.stage ? `à l'étape « ${values.stage} »` : 'à la même étape';
+        const olderThan = values['older-than'] ?? '2h';
+        const scope =
+          values.stage === 'cooling-down'
+            ? `en délai de sécurité dont l'échéance est dépassée de plus de ${olderThan}`
+            : values.stage
+              ? `à l'étape « ${values.stage} » depuis plus de ${olderThan}`
+              : `à la même étape depuis plus de ${olderThan} (délai de sécurité : échéance dépassée de plus de ${olderThan})`;
         console.log(`Requête : ${query}`);
         if (stuck.length === 0) {
-          console.log(`Aucun renouvellement en cours ${scope} depuis plus de ${values['older-than'] ?? '2h'}.`);
+          console.log(`Aucun renouvellement en cours ${scope}.`);
         } else {
-          console.log(
-            `${stuck.length} renouvellement(s) en cours ${scope} depuis plus de ${values['older-than'] ?? '2h'}${stuck.length === limit ? ` (limité à ${limit})` : ''} :\n`,
-          );
+          console.log(`${stuck.length} renouvellement(s) en cours ${scope}${stuck.length === limit ? ` (limité à ${limit})` : ''} :\n`);
           console.log(stuckTable(stuck, now));
         }
         return EXIT.ok;
@@ -191,9 +290,18 @@ export async function main(argv: string[]): Promise<number> {
         switch (result.status) {
           case 'cancel-requested':
             console.log(
-              `Annulation demandée pour ${result.workflowId} : dès que le worker la traite, le lien meurt et l'issue est « cancelled ».`,
+              result.stage === 'cooling-down'
+                ? `Levée du délai de sécurité demandée pour ${result.workflowId} : dès que le worker la traite, le renouvellement se ferme ` +
+                    "et le compte n'est plus suivi (verrouillages, délai avant l'autre nature) ; l'issue reste celle de la tentative."
+                : `Annulation demandée pour ${result.workflowId} : dès que le worker la traite, le lien meurt et l'issue est « cancelled ».`,
             );
             return EXIT.ok;
+          case 'too-late':
+            console.error(
+              `Trop tard pour annuler ${result.workflowId} (étape ${result.stage}) : la modification est faite ou en cours, ` +
+                'le renouvellement va se terminer de lui-même.',
+            );
+            return EXIT.refused;
           case 'not-running':
             console.error(`${result.workflowId} est déjà terminé (${result.execution}) : rien à annuler.`);
             return EXIT.refused;
@@ -213,7 +321,8 @@ export async function main(argv: string[]): Promise<number> {
             console.error(
               result.reason === 'rate-limited'
                 ? `Renvoi refusé pour ${result.workflowId} : limite de ${config.renewal.maxLinkEmailsPerHour} courriels par heure atteinte.`
-                : `Renvoi refusé pour ${result.workflowId} : le renouvellement n'attend ni le clic ni le mot de passe.`,
+                : `Renvoi refusé pour ${result.workflowId} : le renouvellement n'attend pas l'usager sur un lien ` +
+                    "(tentative terminée ou en cours de modification) ; l'usager peut refaire une demande sur le portail.",
             );
             return EXIT.refused;
           case 'no-answer':

@@ -17,44 +17,69 @@ import {
 import type { PayloadCodec, TypedSearchAttributes } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { decodedHistoryJson } from '../codec/decode-history.js';
-import { RENEWAL_WORKFLOW_TYPE, type RenewalKind, type RenewalStage, type RenewalStatus } from '../workflows/definitions.js';
+import {
+  RENEWAL_KINDS,
+  RENEWAL_OUTCOMES,
+  RENEWAL_STAGES,
+  RENEWAL_WORKFLOW_TYPE,
+  type RenewalKind,
+  type RenewalOutcome,
+  type RenewalStage,
+  type RenewalStatus,
+} from '../workflows/definitions.js';
+import {
+  RENEWAL_WORKFLOW_TYPE as LEGACY_WORKFLOW_TYPE,
+  statusQuery as legacyStatusQuery,
+  type RenewalStage as LegacyRenewalStage,
+  type RenewalStatus as LegacyRenewalStatus,
+} from '../workflows/legacy/definitions.js';
 import {
   RenewalDeadline,
   RenewalKind as RenewalKindKey,
+  RenewalLockouts,
+  RenewalOutcome as RenewalOutcomeKey,
   RenewalStage as RenewalStageKey,
   RenewalStageSince,
 } from '../workflows/search-attributes.js';
 import type { RenewalClient } from '../client/renewals.js';
 
-export const RENEWAL_STAGES = [
-  'looking-up',
-  'waiting-for-link',
-  'waiting-for-password',
-  'assigning',
-  'notifying',
-  'closed',
-] as const satisfies readonly RenewalStage[];
-
 export const isRenewalStage = (value: string): value is RenewalStage => (RENEWAL_STAGES as readonly string[]).includes(value);
+const isRenewalOutcome = (value: string): value is RenewalOutcome => (RENEWAL_OUTCOMES as readonly string[]).includes(value);
+const isRenewalKind = (value: string): value is RenewalKind => (RENEWAL_KINDS as readonly string[]).includes(value);
 
-/** A workflow ID as this service makes them (client/renewal-id.ts), or one typed by hand. */
+/** A stage as either workflow type upserts it: runs of the legacy type still show in lists until they are gone. */
+export type ListedStage = RenewalStage | LegacyRenewalStage;
+
+/**
+ * Both types: runs of the legacy type (workflows/legacy/) started before the new one was deployed
+ * and finish on their own code, and they can be stuck too. They share the search attributes.
+ */
+const TYPE_CLAUSE = `WorkflowType IN ('${RENEWAL_WORKFLOW_TYPE}', '${LEGACY_WORKFLOW_TYPE}')`;
+
+/** A workflow ID as this service makes them (domain/renewal-id.ts), or one typed by hand. */
 const WORKFLOW_ID = /^[A-Za-z0-9._:-]{1,200}$/;
 
 export interface RenewalQuery {
   stage?: RenewalStage;
   /** Only renewals whose stage began before this instant. */
   stageSinceBefore?: Date;
+  /** Only renewals whose deadline (link expiry, end of the waiting period) is before this instant. */
+  deadlineBefore?: Date;
+  outcome?: RenewalOutcome;
+  /** Only accounts with at least this many lock-outs within the lock-out window. */
+  minLockouts?: number;
   running?: boolean;
   workflowId?: string;
 }
 
 /**
- * A visibility list query, e.g. `WorkflowType = 'renewalWorkflow' AND RenewalStage = 'waiting-for-link'
- * AND RenewalStageSince < '2025-11-27T12:00:00.000Z' AND ExecutionStatus = 'Running'`. Every value
- * comes from a closed set or is checked, so nothing typed can change the query's meaning.
+ * A visibility list query, e.g. `WorkflowType IN ('credentialRenewalWorkflow', 'renewalWorkflow')
+ * AND RenewalStage = 'waiting-for-link' AND RenewalStageSince < '2025-11-27T12:00:00.000Z' AND
+ * ExecutionStatus = 'Running'`. Every value comes from a closed set or is checked, so nothing
+ * typed can change the query's meaning.
  */
-export function renewalQuery({ stage, stageSinceBefore, running, workflowId }: RenewalQuery): string {
-  const clauses = [`WorkflowType = '${RENEWAL_WORKFLOW_TYPE}'`];
+export function renewalQuery({ stage, stageSinceBefore, deadlineBefore, outcome, minLockouts, running, workflowId }: RenewalQuery): string {
+  const clauses = [TYPE_CLAUSE];
   if (workflowId !== undefined) {
     if (!WORKFLOW_ID.test(workflowId)) throw new Error(`invalid workflow ID "${workflowId}"`);
     clauses.push(`WorkflowId = '${workflowId}'`);
@@ -64,21 +89,35 @@ export function renewalQuery({ stage, stageSinceBefore, running, workflowId }: R
     clauses.push(`RenewalStage = '${stage}'`);
   }
   if (stageSinceBefore !== undefined) clauses.push(`RenewalStageSince < '${stageSinceBefore.toISOString()}'`);
+  if (deadlineBefore !== undefined) clauses.push(`RenewalDeadline < '${deadlineBefore.toISOString()}'`);
+  if (outcome !== undefined) {
+    if (!isRenewalOutcome(outcome)) throw new Error(`unknown outcome "${outcome}"`);
+    clauses.push(`RenewalOutcome = '${outcome}'`);
+  }
+  if (minLockouts !== undefined) {
+    if (!Number.isInteger(minLockouts) || minLockouts < 0) throw new Error(`invalid lock-out count "${minLockouts}"`);
+    clauses.push(`RenewalLockouts >= ${minLockouts}`);
+  }
   if (running) clauses.push(`ExecutionStatus = 'Running'`);
   return clauses.join(' AND ');
 }
 
 /**
- * Running renewals whose stage has not changed for `olderThanMs`. Without a stage, also those no
- * worker ever picked up: they carry no stage attributes yet, so their start time is what counts.
+ * Running renewals that have not moved for `olderThanMs` when they should have. A run in
+ * 'cooling-down' waits on purpose until its deadline (the end of its waiting period): it counts
+ * only once that deadline is `olderThanMs` past, i.e. its timer did not fire. Without a stage, also
+ * those no worker ever picked up: they carry no stage attributes yet, so their start time counts.
  */
 export function stuckRenewalsQuery({ stage, olderThanMs, now = new Date() }: { stage?: RenewalStage; olderThanMs: number; now?: Date }) {
   const before = new Date(now.getTime() - olderThanMs);
+  if (stage === 'cooling-down') return renewalQuery({ stage, deadlineBefore: before, running: true });
   if (stage !== undefined) return renewalQuery({ stage, stageSinceBefore: before, running: true });
   const since = `'${before.toISOString()}'`;
   return [
-    `WorkflowType = '${RENEWAL_WORKFLOW_TYPE}'`,
-    `(RenewalStageSince < ${since} OR (RenewalStageSince IS NULL AND StartTime < ${since}))`,
+    TYPE_CLAUSE,
+    `((RenewalStage != 'cooling-down' AND RenewalStageSince < ${since})` +
+      ` OR (RenewalStage = 'cooling-down' AND RenewalDeadline < ${since})` +
+      ` OR (RenewalStageSince IS NULL AND StartTime < ${since}))`,
     `ExecutionStatus = 'Running'`,
   ].join(' AND ');
 }
@@ -86,22 +125,53 @@ export function stuckRenewalsQuery({ stage, olderThanMs, now = new Date() }: { s
 export interface RenewalListItem {
   workflowId: string;
   runId: string;
+  workflowType: string;
+  /** A run of the legacy type (workflows/legacy/): its stages and status differ. */
+  legacy: boolean;
   execution: WorkflowExecutionStatusName;
   startTime: Date;
   closeTime?: Date;
   kind?: RenewalKind;
-  stage?: RenewalStage;
+  stage?: ListedStage;
   stageSince?: Date;
+  /** The link's expiry while waiting for it, the end of the waiting period while cooling down. */
   deadline?: Date;
+  outcome?: RenewalOutcome;
+  /** The account's lock-outs within the lock-out window, as of the run's last change. */
+  lockouts?: number;
 }
 
-function fromSearchAttributes(attributes: TypedSearchAttributes) {
+function listItem(
+  info: {
+    workflowId: string;
+    runId: string;
+    type: string;
+    startTime: Date;
+    closeTime?: Date;
+    typedSearchAttributes: TypedSearchAttributes;
+  },
+  execution: WorkflowExecutionStatusName,
+): RenewalListItem {
+  const attributes = info.typedSearchAttributes;
+  const legacy = info.type === LEGACY_WORKFLOW_TYPE;
   const stage = attributes.get(RenewalStageKey);
+  const kind = attributes.get(RenewalKindKey);
+  const outcome = attributes.get(RenewalOutcomeKey);
   return {
-    kind: attributes.get(RenewalKindKey) as RenewalKind | undefined,
-    stage: stage !== undefined && isRenewalStage(stage) ? stage : undefined,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    workflowType: info.type,
+    legacy,
+    execution,
+    startTime: info.startTime,
+    closeTime: info.closeTime,
+    kind: kind !== undefined && isRenewalKind(kind) ? kind : undefined,
+    // The legacy code is frozen: its stages are the ones it always wrote (workflows/legacy/definitions.ts).
+    stage: stage === undefined ? undefined : legacy ? (stage as LegacyRenewalStage) : isRenewalStage(stage) ? stage : undefined,
     stageSince: attributes.get(RenewalStageSince),
     deadline: attributes.get(RenewalDeadline),
+    outcome: outcome !== undefined && isRenewalOutcome(outcome) ? outcome : undefined,
+    lockouts: attributes.get(RenewalLockouts),
   };
 }
 
@@ -109,14 +179,7 @@ function fromSearchAttributes(attributes: TypedSearchAttributes) {
 export async function listRenewals(client: Client, query: string, limit = 100): Promise<RenewalListItem[]> {
   const items: RenewalListItem[] = [];
   for await (const info of client.workflow.list({ query, pageSize: Math.min(limit, 1000) })) {
-    items.push({
-      workflowId: info.workflowId,
-      runId: info.runId,
-      execution: info.status.name,
-      startTime: info.startTime,
-      closeTime: info.closeTime,
-      ...fromSearchAttributes(info.typedSearchAttributes),
-    });
+    items.push(listItem(info, info.status.name));
     if (items.length >= limit) break;
   }
   const since = (item: RenewalListItem) => (item.stageSince ?? item.startTime).getTime();
@@ -125,17 +188,24 @@ export async function listRenewals(client: Client, query: string, limit = 100): 
 
 export type RenewalTarget = { workflowId: string } | { numic: string };
 
+type Found = RenewalListItem & { status: 'found'; summary?: string };
+
+/** `live` is the workflow's own answer to its `status` query; absent when no worker answered in time. */
 export type OperatorStatus =
   | { status: 'not-found'; workflowId: string }
-  | (RenewalListItem & {
-      status: 'found';
-      summary?: string;
-      /** The workflow's own answer to the `status` query; absent when no worker answered in time. */
-      live?: RenewalStatus;
-    });
+  | (Found & { legacy: false; live?: RenewalStatus })
+  | (Found & { legacy: true; live?: LegacyRenewalStatus });
+
+/**
+ * Stages at which a cancel changes nothing any more: the credential is being changed or the run
+ * is finishing (both types drop a cancel there). The ops tool says so instead of sending it.
+ */
+const TOO_LATE_TO_CANCEL: readonly ListedStage[] = ['changing', 'assigning', 'notifying', 'closed'];
 
 export type CancelOutcome =
-  | { status: 'cancel-requested'; workflowId: string }
+  /** `stage` as it was when the signal went: during 'cooling-down' a cancel lifts the waiting period. */
+  | { status: 'cancel-requested'; workflowId: string; stage?: ListedStage }
+  | { status: 'too-late'; workflowId: string; stage: ListedStage }
   | { status: 'not-found'; workflowId: string }
   | { status: 'not-running'; workflowId: string; execution: WorkflowExecutionStatusName };
 
@@ -210,22 +280,19 @@ export function createOperatorTools({ client, renewals, queryTimeoutMs = 5_000, 
       const workflowId = workflowIdOf(target);
       const description = await describe(workflowId);
       if (!description) return { status: 'not-found', workflowId };
-      // A stuck renewal often means no worker: the query is bounded, the description is not lost.
-      const live = await client
-        .withDeadline(Date.now() + queryTimeoutMs, () => renewals.status(workflowId))
-        .then((answer) => (answer.status === 'found' ? answer : undefined))
-        .catch(() => undefined);
-      return {
-        status: 'found',
-        workflowId,
-        runId: description.runId,
-        execution: description.status.name,
-        startTime: description.startTime,
-        closeTime: description.closeTime,
-        ...fromSearchAttributes(description.typedSearchAttributes),
+      const found = {
+        ...listItem(description, description.status.name),
+        status: 'found' as const,
         summary: await description.staticSummary().catch(() => undefined),
-        live: live && stripStatus(live),
       };
+      // A stuck renewal often means no worker: the query is bounded, the description is not lost.
+      const bounded = <T>(query: () => Promise<T>) => client.withDeadline(Date.now() + queryTimeoutMs, query).catch(() => undefined);
+      if (found.legacy) {
+        const live = await bounded(() => client.workflow.getHandle(workflowId).query(legacyStatusQuery));
+        return { ...found, legacy: true, live };
+      }
+      const answer = await bounded(() => renewals.status(workflowId));
+      return { ...found, legacy: false, live: answer?.status === 'found' ? stripStatus(answer) : undefined };
     },
 
     async cancel(target: RenewalTarget, reason: string): Promise<CancelOutcome> {
@@ -236,8 +303,10 @@ export function createOperatorTools({ client, renewals, queryTimeoutMs = 5_000, 
       const description = await describe(workflowId);
       if (!description) return { status: 'not-found', workflowId };
       if (description.status.name !== 'RUNNING') return { status: 'not-running', workflowId, execution: description.status.name };
+      const { stage } = listItem(description, description.status.name);
+      if (stage !== undefined && TOO_LATE_TO_CANCEL.includes(stage)) return { status: 'too-late', workflowId, stage };
       const result = await renewals.cancel(workflowId, trimmed);
-      return { ...result, workflowId };
+      return result.status === 'cancel-requested' ? { ...result, workflowId, stage } : { ...result, workflowId };
     },
 
     async resend(target: RenewalTarget): Promise<ResendOutcome> {
