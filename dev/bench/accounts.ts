@@ -3,7 +3,7 @@
  * prefix and an index (the database is new at every run); each citizen's password is returned in
  * clear for the driver, stored as an argon2id hash like any other.
  */
-import { cryptoIdentifier } from '../../activities/index.js';
+import { randomIdentifier } from '../../domain/identifier.js';
 import { hashPassword } from '../../adapters/passwords.js';
 import type { Registry } from '../../adapters/registry.js';
 import { runPool } from './pool.js';
@@ -38,7 +38,7 @@ export async function seedCitizens(registry: Registry, { prefix, count, distinct
   const citizens: BenchCitizen[] = new Array(count);
   const result = await runPool(count, 16, async (index) => {
     const password = distinctPasswords ? `Banc-${prefix}-${index}-2026` : shared;
-    const citizen = { ...citizenFor(prefix, index, password), identifier: cryptoIdentifier() };
+    const citizen = { ...citizenFor(prefix, index, password), identifier: randomIdentifier() };
     await registry.create({
       numic: citizen.numic,
       email: citizen.email,

@@ -1,5 +1,5 @@
 /**
- * Where a renewal's time goes, read from the event histories of a sample of finished runs: how
+ * Where a renewal's time goes, read from the event histories of a sample of runs whose attempt has ended (most still open, resting): how
  * long workflow tasks and activities wait in their task queue and how long they run, and how long
  * each update takes inside the workflow (accepted → completed). The rest of an HTTP step's
  * latency is the web process, the client and the server's own round trips.
@@ -19,7 +19,7 @@ const idOf = (id: unknown) => String(id ?? '');
 
 export interface Breakdown {
   workflows: number;
-  /** Per span (e.g. "activity verifyPassword: queue"), ms. */
+  /** Per span (e.g. "activity emailRenewalLink: queue"), ms. */
   spans: Record<string, Summary>;
   /** Workflow tasks per run, on average. */
   workflowTasksPerRun: number;

@@ -1,13 +1,14 @@
 /**
- * Phase 3: K renewals started through the client API (signal-with-start, as the web does) for
- * accounts that exist, so each sends its link email and waits. Measures the time to start them and
- * to have them all waiting, the worker's memory while they wait, then checks that a sample still
- * completes (link opened, password given) and that renewals started among them with a short link
- * TTL expire.
+ * Phase 3: K identifier renewals started through the client API (signal-with-start, as the web
+ * does) for accounts that exist, so each sends its link email and waits. Measures the time to start
+ * them and to have them all waiting, the worker's memory while they wait, then checks that a sample
+ * still completes (link state read, password given) and that renewals started among them with a
+ * short link TTL expire.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { RenewalClient } from '../../client/renewals.js';
+import { RENEWAL_WORKFLOW_TYPE, type RenewalOutcome, type RenewalStage } from '../../workflows/definitions.js';
 import type { BenchCitizen } from './accounts.js';
 import type { Mailpit } from './mailpit.js';
 import { runPool } from './pool.js';
@@ -64,12 +65,21 @@ export interface HoldResult {
     peakDuringStart: PeakRss;
     afterSampleMiB: number | undefined;
   };
-  sample: { size: number; completed: number; failures: string[]; openLink: Summary | undefined; submitPassword: Summary | undefined };
+  sample: { size: number; completed: number; failures: string[]; linkState: Summary | undefined; submitSecret: Summary | undefined };
   expiry: { size: number; ttlMs: number; expired: number; deadLinkPages: number; failures: string[]; waitMs: number };
 }
 
-const WAITING = 'WorkflowType="renewalWorkflow" AND ExecutionStatus="Running" AND RenewalStage="waiting-for-link"';
-const RUNNING = 'WorkflowType="renewalWorkflow" AND ExecutionStatus="Running"';
+const RUNNING = `WorkflowType="${RENEWAL_WORKFLOW_TYPE}" AND ExecutionStatus="Running"`;
+const WAITING = `${RUNNING} AND RenewalStage="waiting-for-link"`;
+/**
+ * The stages in which a renewal is busy: being looked up, changed or notified. After an attempt a
+ * run usually stays open, resting ("cooling-down") while the account's memory matters (up to a
+ * day), so "running" no longer means "busy". One waiting for its link is idle too (a timer): the
+ * hold's renewals, or an end-to-end citizen's that failed (counted as a failure) before using it.
+ */
+const BUSY: RenewalStage[] = ['looking-up', 'changing', 'notifying'];
+const BUSY_RENEWALS = `${RUNNING} AND RenewalStage IN (${BUSY.map((stage) => `"${stage}"`).join(', ')})`;
+const COMPLETED = `WorkflowType="${RENEWAL_WORKFLOW_TYPE}" AND RenewalOutcome="completed"`;
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, signal?: AbortSignal, everyMs = 500): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -80,9 +90,47 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs: num
   }
 }
 
-/** Waits until no renewal runs (the previous phase's notifications are sent). */
-export async function waitNoRenewalRunning(client: Client, timeoutMs = 120_000, signal?: AbortSignal): Promise<void> {
-  await until('renewals of earlier phases closed', async () => (await client.workflow.count(RUNNING)).count === 0, timeoutMs, signal);
+/**
+ * Waits until the earlier phases' renewals are done: at least `completed` of them ended
+ * "completed" (which they do once their notifications are sent; visibility may lag behind a
+ * stage, never ahead of it), and none is still busy (one whose citizen failed midway included).
+ */
+export async function waitRenewalsDone(client: Client, completed: number, timeoutMs = 120_000, signal?: AbortSignal): Promise<void> {
+  let busy = 0;
+  let done = 0;
+  await until(
+    'renewals of earlier phases done',
+    async () => {
+      const [b, d] = await Promise.all([client.workflow.count(BUSY_RENEWALS), client.workflow.count(COMPLETED)]);
+      busy = b.count;
+      done = d.count;
+      return busy === 0 && done >= completed;
+    },
+    timeoutMs,
+    signal,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (${done} of ${completed} completed, ${busy} still looked up, changed or notified)`);
+  });
+}
+
+/**
+ * The outcome of the account's attempt, once it has ended: read from the `status` query, since the
+ * run usually stays open afterwards (an expired renewal with nothing to remember closes at once).
+ */
+async function attemptOutcome(
+  renewals: RenewalClient,
+  workflowId: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<RenewalOutcome> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await renewals.status(workflowId);
+    if (status.status === 'found' && status.outcome) return status.outcome;
+    signal?.throwIfAborted();
+    if (Date.now() >= deadline) throw new Error(`did not end after ${Math.round(timeoutMs / 1000)} s (${JSON.stringify(status)})`);
+    await sleep(250);
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -126,7 +174,7 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
       while (h.window > 0 && progress.started! - failed - sent >= h.window) await sleep(50);
       progress.started!++;
       try {
-        await renewals.requestRenewal({ numic: held[i]!.numic, email: held[i]!.email });
+        await renewals.requestRenewal({ kind: 'identifier', numic: held[i]!.numic, email: held[i]!.email });
       } catch (err) {
         failed++; // it will send no email: it no longer counts against the window
         throw err;
@@ -140,7 +188,7 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
   say(`  ${held.length} started in ${(startMs / 1000).toFixed(1)} s; waiting for their link emails...`);
   // The short-TTL ones start last, so their timers fire while the K others wait.
   const expiryStarted = performance.now();
-  for (const c of expiring) await h.shortTtlRenewals.requestRenewal({ numic: c.numic, email: c.email });
+  for (const c of expiring) await h.shortTtlRenewals.requestRenewal({ kind: 'identifier', numic: c.numic, email: c.email });
 
   // 2. Every renewal waits once its link email is out.
   const expected = mailBefore + held.length - starts.failures.length + expiring.length;
@@ -182,16 +230,12 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
   await Promise.all(
     expiring.map(async (c) => {
       try {
-        const workflowId = renewals.workflowIdFor(c.numic);
-        const { outcome } = await Promise.race([
-          renewals.result(workflowId),
-          sleep(h.expiryTtlMs + 180_000).then(() => Promise.reject(new Error('did not end'))),
-        ]);
+        const outcome = await attemptOutcome(renewals, renewals.workflowIdFor(c.numic), h.expiryTtlMs + 180_000, signal);
         if (outcome !== 'expired') throw new Error(`ended ${outcome}, expected expired`);
         expiry.expired++;
         const link = await mailpit.findLink(c.email);
         if (!link) throw new Error('no link email');
-        const state = await renewals.openLink(link.token);
+        const state = await renewals.linkState('identifier', link.token);
         if (state.status !== 'dead' || state.reason !== 'expired') throw new Error(`link answers ${JSON.stringify(state)}`);
         expiry.deadLinkPages++;
       } catch (err) {
@@ -216,12 +260,12 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
       try {
         const link = await mailpit.findLink(c.email);
         if (!link) throw new Error('no link email');
-        const opened = await timings.time('openLink', () => renewals.openLink(link.token));
-        if (opened.status !== 'open') throw new Error(`link answers ${JSON.stringify(opened)}`);
-        const outcome = await timings.time('submitPassword', () => renewals.submitPassword(link.token, c.password));
-        if (outcome.status !== 'completed') throw new Error(`password answers ${JSON.stringify(outcome)}`);
-        if (outcome.identifier === c.identifier) throw new Error('the old identifier came back');
-        const { outcome: end } = await renewals.result(renewals.workflowIdFor(c.numic));
+        const state = await timings.time('linkState', () => renewals.linkState('identifier', link.token));
+        if (state.status !== 'open') throw new Error(`link answers ${JSON.stringify(state)}`);
+        const answer = await timings.time('submitSecret', () => renewals.submitSecret('identifier', link.token, c.password));
+        if (answer.status !== 'completed' || answer.kind !== 'identifier') throw new Error(`password answers ${JSON.stringify(answer)}`);
+        if (answer.identifier === c.identifier) throw new Error('the old identifier came back');
+        const end = await attemptOutcome(renewals, renewals.workflowIdFor(c.numic), 60_000, signal);
         if (end !== 'completed') throw new Error(`ended ${end}`);
         completed++;
       } catch (err) {
@@ -241,7 +285,7 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
     allWaitingMs: Math.round(allWaitingMs),
     waitingCountedByTemporal,
     worker: { idleMiB, waitingMiB, peakDuringStart: peakDuringStart.worker!, afterSampleMiB: rssMiB(h.workerPid) },
-    sample: { size, completed, failures, openLink: summaries.openLink, submitPassword: summaries.submitPassword },
+    sample: { size, completed, failures, linkState: summaries.linkState, submitSecret: summaries.submitSecret },
     expiry,
   };
 }

@@ -5,8 +5,9 @@
  * also how the hold phase finds a link among thousands of messages.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LINK_PATH, parseLinkToken } from '../../domain/renewal-link.js';
-import { renewalLinkEmail } from '../../copy/emails.js';
+import { LINK_TOKEN_PATTERN } from '../../codec/link-token.js';
+import { LINK_EMAIL_SUBJECT } from '../../copy/emails.js';
+import { RENEWAL_PATHS } from '../../domain/paths.js';
 
 interface Summary {
   ID: string;
@@ -21,7 +22,9 @@ export interface RenewalLink {
   token: string;
 }
 
-const LINK_SUBJECT = renewalLinkEmail('', 60_000).subject;
+// The bench renews identifiers only.
+const LINK_SUBJECT = LINK_EMAIL_SUBJECT.identifier;
+const LINK_PATH = `${RENEWAL_PATHS.identifier.link}/`;
 
 export class Mailpit {
   private readonly api: string;
@@ -37,7 +40,7 @@ export class Mailpit {
   ) {
     this.api = `http://127.0.0.1:${uiPort}/api/v1`;
     const base = publicBaseUrl.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    this.linkPattern = new RegExp(`${base}${LINK_PATH}([A-Za-z0-9._-]+)`);
+    this.linkPattern = new RegExp(`${base}${LINK_PATH}([A-Za-z0-9_-]+)`);
   }
 
   private async get<T>(path: string): Promise<T> {
@@ -54,7 +57,7 @@ export class Mailpit {
   private async linkIn(id: string): Promise<RenewalLink> {
     const { Text } = await this.get<{ Text: string }>(`/message/${encodeURIComponent(id)}`);
     const match = this.linkPattern.exec(Text);
-    if (!match || !parseLinkToken(match[1]!)) throw new Error(`message ${id} carries no renewal link`);
+    if (!match || !LINK_TOKEN_PATTERN.test(match[1]!)) throw new Error(`message ${id} carries no renewal link`);
     return { url: match[0], path: `${LINK_PATH}${match[1]}`, token: match[1]! };
   }
 

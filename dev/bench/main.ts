@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: starts its own stack (own ports, .data/bench/stack/ wiped), then measures
- *   1. the Temporal baseline: start + 2 updates on a bare workflow, N times, C at a time;
+ *   1. the Temporal baseline: start, query, update on a bare workflow, N times, C at a time;
  *   2. end to end: N complete renewals through the real HTTP endpoints, C citizens at a time;
  *   3. hold: K renewals left waiting for their link, the worker's memory, a sample completed and
  *      a short-TTL sample expired;
@@ -18,12 +18,13 @@ import { ConfigError, loadConfig } from '../../config/index.js';
 import { StackError } from '../stack/errors.js';
 import { Stack } from '../stack/stack.js';
 import { seedCitizens } from './accounts.js';
+import { BaselineReadiness } from './baseline/ready.js';
 import { baselineWorkflowId, runBaseline } from './baseline/run.js';
 import { historyBreakdown } from './breakdown.js';
 import { machine, machineState } from './cpu.js';
 import { runEndToEnd } from './end-to-end.js';
 import { benchEnvironment, resultsDir, stackDataDir } from './environment.js';
-import { runHold, waitNoRenewalRunning } from './hold.js';
+import { runHold, waitRenewalsDone } from './hold.js';
 import { Mailpit } from './mailpit.js';
 import { USAGE, parseOptions, type BenchOptions } from './options.js';
 import { Phase } from './phase.js';
@@ -112,11 +113,13 @@ async function main(): Promise<number> {
   const config = loadConfig(env);
   result.workerMaxCachedWorkflows = config.temporal.maxCachedWorkflows;
   const started = performance.now();
+  const readiness = await BaselineReadiness.listen();
+  closers.push(() => readiness.close());
   const bench: BenchStack = await startBenchStack(
     stack,
     config,
     env,
-    { profileDir: options.cpuProf ? profileDir : undefined, serverConfig: options.serverConfig },
+    { profileDir: options.cpuProf ? profileDir : undefined, serverConfig: options.serverConfig, baselineReadyPort: readiness.port },
     say,
   );
   // A process of the stack that dies ends the run at once, with its log tail.
@@ -144,10 +147,13 @@ async function main(): Promise<number> {
     taskQueue: config.temporal.taskQueue,
     renewalIdSecret: config.temporal.renewalIdSecret,
     sealer: createFieldSealer(config.payloadCodec.fieldSealKey),
+    linkKey: config.linkKey,
   };
   const renewals = createRenewalClient({ ...renewalOptions, policy: config.renewal });
   const runId = randomBytes(3).toString('hex');
   const { pids } = bench;
+  /** Renewals of the earlier phases that completed for their citizen (their runs then rest, open). */
+  let renewalsCompleted = 0;
   const appPids = { worker: bench.worker.pid!, web: bench.web.pid!, 'baseline worker': bench.baselineWorker.pid! };
 
   if (!options.skip.has('baseline') || !options.skip.has('e2e')) {
@@ -158,11 +164,14 @@ async function main(): Promise<number> {
 
     say(`warming up (${options.warmup} of each)...`);
     const warmTimings = new Timings();
-    const warmBaseline = await guard(runBaseline(baselineClient, `${runId}-warm`, 0, options.warmup, options.c, warmTimings, signal));
+    const warmBaseline = await guard(
+      runBaseline(baselineClient, readiness, `${runId}-warm`, 0, options.warmup, options.c, warmTimings, signal),
+    );
     const warmE2e = await guard(runEndToEnd(config.web.publicBaseUrl, mailpit, warm, options.c, warmTimings, signal));
     const warmFailures = [...warmBaseline.failures, ...warmE2e.failures];
     if (warmFailures.length > 0) throw new Error(`warm-up failed: ${warmFailures[0]!.error}`);
-    await guard(waitNoRenewalRunning(renewalTemporal.client, 120_000, signal));
+    renewalsCompleted += warm.length;
+    await guard(waitRenewalsDone(renewalTemporal.client, renewalsCompleted, 120_000, signal));
 
     // Baseline and end to end alternate, round after round, so that other work on the machine
     // (shared by other engineers' test runs) weighs on both alike.
@@ -171,7 +180,7 @@ async function main(): Promise<number> {
     const runBaselinePhase = !options.skip.has('baseline');
     const runE2e = !options.skip.has('e2e');
     say(
-      `${options.rounds} rounds of ${runBaselinePhase ? 'baseline (signal-with-start + 2 updates)' : ''}${runBaselinePhase && runE2e ? ' then ' : ''}` +
+      `${options.rounds} rounds of ${runBaselinePhase ? 'baseline (signal-with-start, query, update)' : ''}${runBaselinePhase && runE2e ? ' then ' : ''}` +
         `${runE2e ? 'end-to-end renewals through the web' : ''}, ${options.n} in all, ${options.c} at a time...`,
     );
     for (let round = 0; round < options.rounds; round++) {
@@ -179,16 +188,20 @@ async function main(): Promise<number> {
       const to = Math.floor(((round + 1) * options.n) / options.rounds);
       if (runBaselinePhase) {
         await guard(
-          baseline.round(to - from, from, (timings) => runBaseline(baselineClient, runId, from, to - from, options.c, timings, signal)),
+          baseline.round(to - from, from, (timings) =>
+            runBaseline(baselineClient, readiness, runId, from, to - from, options.c, timings, signal),
+          ),
         );
       }
       if (runE2e) {
         await guard(
           e2e.round(to - from, from, async (timings) => {
             const outcome = await runEndToEnd(config.web.publicBaseUrl, mailpit, citizens.slice(from, to), options.c, timings, signal);
+            renewalsCompleted += to - from - outcome.failures.length;
             // The round's last notifications go out before the next round: their CPU counts, not
-            // their time (the citizens already have their identifier).
-            await waitNoRenewalRunning(renewalTemporal.client, 120_000, signal);
+            // their time (the citizens already have their identifier). The runs then rest
+            // (cooling-down) and stay open: the attempt has ended, the workflow has not.
+            await waitRenewalsDone(renewalTemporal.client, renewalsCompleted, 120_000, signal);
             return outcome;
           }),
         );
@@ -221,7 +234,7 @@ async function main(): Promise<number> {
   }
 
   if (!options.skip.has('hold') && options.k > 0) {
-    await guard(waitNoRenewalRunning(renewalTemporal.client, 300_000, signal));
+    await guard(waitRenewalsDone(renewalTemporal.client, renewalsCompleted, 300_000, signal));
     say(`hold: seeding ${options.k + options.expirySample} citizens...`);
     const seedStarted = performance.now();
     const held = await guard(seedCitizens(registry, { prefix: 'H', count: options.k, distinctPasswords: false }));

@@ -23,7 +23,7 @@ export interface BenchOptions {
   holdConcurrency: number;
   /** At most this many hold renewals started and still without their link email (0: no pacing). */
   holdWindow: number;
-  /** Ports are <base> + the usual last four digits (7233, 8233, 7017, 1025, 8025, 3000...). */
+  /** Ports are <base> + the usual last four digits (7233, 8233, 7017, 6379, 1025, 8025, 3000...). */
   portBase: number;
   logLevel: string;
   /** The stack's folder (wiped at every run) and the results go under it; inside .data/. */
@@ -54,8 +54,8 @@ export const USAGE = `npm run bench -- [options]
   --hold-concurrency <n>   signal-with-start calls in flight while starting the K renewals (default 32)
   --hold-window <n>        at most n of them started and still without their link email (default 200);
                            0 starts them all at once (a burst: see docs/performance.md)
-  --port-base <port>       the bench stack's ports are this + 7233, 8233, 7017, 1025, 8025, 3000, 8888
-                           (default 30000: Temporal on 37233, web on 33000...)
+  --port-base <port>       the bench stack's ports are this + 7233, 8233, 7017, 6379, 1025, 8025, 3000,
+                           8888 (default 30000: Temporal on 37233, Redis on 36379, web on 33000...)
   --data-dir <folder>      where the stack (wiped at every run) and the results go: a folder inside
                            .data/ (default .data/bench)
   --log-level <level>      LOG_LEVEL of the worker and web processes (default info, as npm start)

@@ -1,6 +1,6 @@
 /**
- * The bench's own stack, started with the project's stack module: Temporal dev server, FerretDB
- * and Mailpit (while the workflow bundle is built, as `npm start` does), then the renewal worker on
+ * The bench's own stack, started with the project's stack module: Temporal dev server, FerretDB,
+ * Mailpit and Redis (while the workflow bundle is built, as `npm start` does), then the renewal worker on
  * that bundle, the web server and the baseline worker as child processes (the real processes are
  * measured). Stopped by `stop()` whatever happens.
  */
@@ -17,25 +17,25 @@ import type { ManagedProcess } from '../stack/process.js';
 import { assertDataDirUnused } from '../stack/process.js';
 import { embeddedServers } from '../stack/servers.js';
 import { type Stack, type ServiceSpec } from '../stack/stack.js';
-import { BASELINE_TASK_QUEUE } from './baseline/definitions.js';
+import { BASELINE_TASK_QUEUE, READY_PORT_VARIABLE } from './baseline/definitions.js';
 
 export interface BenchStack {
   worker: ManagedProcess;
   web: ManagedProcess;
   baselineWorker: ManagedProcess;
-  /** Every process of the stack, by name (temporal, ferretdb, mailpit, worker, baseline-worker, web). */
+  /** Every process of the stack, by name (temporal, ferretdb, mailpit, redis, worker, baseline-worker, web). */
   pids: Record<string, number>;
   /** Rejects when a process of the stack dies before being stopped. */
   died: Promise<never>;
 }
 
-function baselineWorker(env: NodeJS.ProcessEnv): ServiceSpec {
+function baselineWorker(env: NodeJS.ProcessEnv, readyPort: number): ServiceSpec {
   return {
     name: 'baseline-worker',
     command: process.execPath,
     args: ['--import', 'tsx', 'dev/bench/baseline/worker.ts'],
     cwd: repoRoot,
-    env,
+    env: { ...env, [READY_PORT_VARIABLE]: String(readyPort) },
     ports: [],
     layer: 1,
     stopGraceMs: 15_000,
@@ -67,6 +67,8 @@ export interface BenchStackOptions {
   /** Where `--cpu-prof` profiles go; none when undefined. */
   profileDir?: string;
   serverConfig: string[];
+  /** Where the baseline worker says that a workflow's first task has run (baseline/ready.ts). */
+  baselineReadyPort: number;
 }
 
 /** Wipes the bench data folder (refused while another run uses it). */
@@ -90,7 +92,9 @@ export async function startBenchStack(
 
   const servers = embeddedServers(config).map((spec) => withServerConfig(keepAllMail(spec), options.serverConfig));
   const bundle = workflowBundleFile(config.dataDir);
-  const apps = [worker(env, bundle), baselineWorker(env), web(config, env)].map((spec) => withCpuProfile(spec, options.profileDir));
+  const apps = [worker(env, bundle), baselineWorker(env, options.baselineReadyPort), web(config, env)].map((spec) =>
+    withCpuProfile(spec, options.profileDir),
+  );
   try {
     say(`starting ${servers.map((s) => s.name).join(', ')} and building the workflow bundle...`);
     await Promise.all([stack.start(servers), stack.run(buildWorkflows(bundle, env))]);

@@ -40,6 +40,9 @@ describe('npm run bench', () => {
     expect(result.baseline).toMatchObject({ count: N, completed: N, failureCount: 0 });
     expect(result.e2e).toMatchObject({ count: N, completed: N, failureCount: 0 });
     expect(result.baseline.perSecond).toBeGreaterThan(0);
+    // The baseline's round trips are the renewal's: signal-with-start, a query, an update.
+    for (const step of ['signal-with-start', 'query', 'update', 'first task wait'])
+      expect(result.baseline.steps[step]).toMatchObject({ count: N });
     expect(result.e2e.perSecond).toBeGreaterThan(0);
     for (const step of ['request POST', 'link GET', 'password POST']) {
       expect(result.e2e.steps[step]).toMatchObject({ count: N, p50: expect.any(Number), p95: expect.any(Number), p99: expect.any(Number) });
@@ -52,7 +55,7 @@ describe('npm run bench', () => {
     expect(result.hold).toMatchObject({
       k: K,
       startFailures: 0,
-      sample: { size: 2, completed: 2 },
+      sample: { size: 2, completed: 2, linkState: { count: 2 }, submitSecret: { count: 2 } },
       expiry: { size: 2, expired: 2, deadLinkPages: 2 },
     });
     expect(result.hold.startMs).toBeGreaterThan(0);
@@ -70,7 +73,7 @@ describe('npm run bench', () => {
     expect(result.targets.find((t: { name: string }) => t.name === 'waiting renewals still work').met).toBe(true);
 
     // The table a reader sees.
-    expect(stdout).toMatch(/Baseline: 4\/4 \(start \+ 2 updates\)/);
+    expect(stdout).toMatch(/Baseline: 4\/4 \(start \+ query \+ update\)/);
     expect(stdout).toMatch(/End to end: 4\/4 renewals/);
     expect(stdout).toMatch(/Hold: 6 renewals waiting for their link/);
     expect(stdout).toMatch(/Targets/);

@@ -1,6 +1,7 @@
-/** `npm run bench`'s command line: the issue's sizes by default, clear refusals otherwise. */
+/** `npm run bench`'s command line (the issue's sizes by default, clear refusals otherwise) and its stack's environment. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { benchEnvironment } from '../../dev/bench/environment.js';
 import { parseOptions, UsageError } from '../../dev/bench/options.js';
 import { repoRoot } from '../../dev/stack/paths.js';
 
@@ -18,5 +19,26 @@ describe('bench options', () => {
     expect(() => parseOptions(['--c', '0'])).toThrow(/--c must be an integer ≥ 1/);
     expect(() => parseOptions(['--skip', 'everything'])).toThrow(/--skip takes baseline, e2e or hold/);
     expect(() => parseOptions(['--data-dir', '..'])).toThrow(/--data-dir must be a folder inside/);
+  });
+
+  it('gives the bench stack its own ports, Redis included, and no variable of the invoking shell’s configuration', () => {
+    const options = parseOptions(['--port-base', '40000']);
+    const env = benchEnvironment(options, {
+      PATH: '/usr/bin',
+      REDIS_URL: 'redis://elsewhere:6379/0',
+      REDIS_PORT: '6379',
+      TEMPORAL_ADDRESS: 'x:7233',
+    });
+    expect(env).toMatchObject({
+      PATH: '/usr/bin',
+      REDIS_PORT: '46379',
+      TEMPORAL_ADDRESS: '127.0.0.1:47233',
+      FERRETDB_PORT: '47017',
+      WEB_PORT: '43000',
+    });
+    expect(env.REDIS_URL).toBeUndefined();
+    // Each citizen comes from its own address (X-Forwarded-For): the rate limits keep their defaults.
+    expect(env).toMatchObject({ TRUST_PROXY: 'true', CAPTCHA_TEST_HOOK: 'true' });
+    expect(env.RATE_LIMIT_PER_IP).toBeUndefined();
   });
 });

@@ -1,18 +1,23 @@
-/** The baseline workflow: a request signal, two updates answered at once, then done. */
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
-import { baselineRequestSignal, baselineStepUpdate } from './definitions.js';
+/** The baseline workflow: a request signal, a query it answers from its state, an update answered at once, then done. */
+import { allHandlersFinished, condition, proxySinks, setHandler } from '@temporalio/workflow';
+import { baselineLinkQuery, baselineRequestSignal, baselineSecretUpdate, type BaselineSinks } from './definitions.js';
 
-export async function baselineWorkflow(): Promise<{ steps: number }> {
+const { bench } = proxySinks<BaselineSinks>();
+
+export async function baselineWorkflow(): Promise<{ requests: number }> {
   let requests = 0;
-  let steps = 0;
+  let submitted = false;
   setHandler(baselineRequestSignal, () => {
     requests++;
   });
-  setHandler(baselineStepUpdate, ({ step }) => {
-    steps++;
-    return { step };
+  setHandler(baselineLinkQuery, () => ({ status: 'open', requests }));
+  setHandler(baselineSecretUpdate, ({ secret }) => {
+    submitted = true;
+    return { status: 'completed', secret };
   });
-  await condition(() => requests > 0 && steps >= 2);
+  // Run by the worker once this first activation is done (not on a replay): the bench's "email".
+  bench.ready();
+  await condition(() => requests > 0 && submitted);
   await condition(allHandlersFinished);
-  return { steps };
+  return { requests };
 }
