@@ -19,6 +19,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   try {
     env = testEnvironment(process.env);
     delete process.env.MONGODB_URI;
+    delete process.env.REDIS_URL;
     Object.assign(process.env, env);
 
     // The data folder and ports first (after stopping leftovers of a crashed run), so that a second run alongside never wipes the first one's data.

@@ -6,7 +6,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRegistry, type Account, type NewAccount, type Registry } from '../../adapters/registry.js';
-import { cryptoIdentifier } from '../../activities/index.js';
+import { randomIdentifier } from '../../domain/identifier.js';
 import { loadConfig } from '../../config/index.js';
 
 const config = loadConfig(process.env);
@@ -40,7 +40,7 @@ const freshNumic = () => String(randomInt(1e9, 1e10));
 const newAccount = (overrides: Partial<NewAccount> = {}) => {
   const numic = overrides.numic ?? freshNumic();
   const email = `Registre.${numic}@Example.org`;
-  return registry.create({ numic, email, phone: '+33600000000', identifier: cryptoIdentifier(), passwordHash: 'x', ...overrides });
+  return registry.create({ numic, email, phone: '+33600000000', identifier: randomIdentifier(), passwordHash: 'x', ...overrides });
 };
 const duplicateKey = { code: 11000 };
 /** An account as an earlier version stored it: no claims. */
@@ -85,7 +85,7 @@ describe('registry', () => {
     const [account, other] = [await newAccount(), await newAccount()];
     expect(await registry.findByIdentifier(account.identifier)).toEqual(account);
     expect((await registry.findByIdentifier(other.identifier))?.id).toBe(other.id);
-    expect(await registry.findByIdentifier(cryptoIdentifier())).toBeNull();
+    expect(await registry.findByIdentifier(randomIdentifier())).toBeNull();
   });
 
   it('looks accounts up by NUMIC and by identifier with filters on _id alone', async () => {
@@ -117,7 +117,7 @@ describe('registry', () => {
 
   it('takes over the claims of a create that stopped before inserting its account, not those of one in flight', async () => {
     const nobody = new mongoose.Types.ObjectId().toHexString();
-    const [numic, identifier, longAgo] = [freshNumic(), cryptoIdentifier(), new Date(Date.now() - 3_600_000)];
+    const [numic, identifier, longAgo] = [freshNumic(), randomIdentifier(), new Date(Date.now() - 3_600_000)];
     await claims('account_numics').insertOne({ _id: numic, accountId: nobody, at: longAgo });
     await claims('account_identifiers').insertOne({ _id: identifier, accountId: nobody });
     expect(await registry.findByIdentifier(identifier)).toBeNull();
@@ -131,7 +131,7 @@ describe('registry', () => {
   });
 
   it('backfills, idempotently, the claims of accounts and assignments stored before claims existed', async () => {
-    const [numic, identifier, former] = [freshNumic(), cryptoIdentifier(), cryptoIdentifier()];
+    const [numic, identifier, former] = [freshNumic(), randomIdentifier(), randomIdentifier()];
     const { insertedId } = await db.collection('accounts').insertOne(storedBeforeClaims(numic, identifier));
     const accountId = insertedId.toHexString();
     await db
@@ -147,17 +147,17 @@ describe('registry', () => {
     await expect(newAccount({ numic })).rejects.toMatchObject(duplicateKey);
     // Both identifiers were issued: never again.
     const other = await newAccount();
-    const draws = [former, identifier, cryptoIdentifier()];
+    const draws = [former, identifier, randomIdentifier()];
     const assigned = await registry.assignIdentifier(other.id, `renouvellement-f/${numic}`, () => draws.shift()!);
     expect([former, identifier]).not.toContain(assigned);
     expect(draws).toHaveLength(0);
   });
 
   it('draws again when the identifier drawn is the one of an account not backfilled yet, and lets the backfill claim it', async () => {
-    const [numic, identifier] = [freshNumic(), cryptoIdentifier()];
+    const [numic, identifier] = [freshNumic(), randomIdentifier()];
     const { insertedId } = await db.collection('accounts').insertOne(storedBeforeClaims(numic, identifier));
     const account = await newAccount();
-    const draws = [identifier, cryptoIdentifier()];
+    const draws = [identifier, randomIdentifier()];
     const assigned = await registry.assignIdentifier(account.id, `renouvellement-h/${numic}`, () => draws.shift()!);
     expect(assigned).not.toBe(identifier);
     expect(draws).toHaveLength(0);
@@ -168,14 +168,14 @@ describe('registry', () => {
   it('assigns one identifier per renewal, however often the assignment is retried', async () => {
     const account = await newAccount();
     const [first, second] = await Promise.all([
-      registry.assignIdentifier(account.id, 'renouvellement-a/run-1', cryptoIdentifier),
-      registry.assignIdentifier(account.id, 'renouvellement-a/run-1', cryptoIdentifier),
+      registry.assignIdentifier(account.id, 'renouvellement-a/run-1', randomIdentifier),
+      registry.assignIdentifier(account.id, 'renouvellement-a/run-1', randomIdentifier),
     ]);
     expect(second).toBe(first);
     expect((await registry.findById(account.id))?.identifier).toBe(first);
     expect(await registry.findByIdentifier(account.identifier)).toBeNull();
     expect((await registry.findByIdentifier(first))?.id).toBe(account.id);
-    const next = await registry.assignIdentifier(account.id, 'renouvellement-a/run-2', cryptoIdentifier);
+    const next = await registry.assignIdentifier(account.id, 'renouvellement-a/run-2', randomIdentifier);
     expect(next).not.toBe(first);
     expect(await registry.findByIdentifier(first)).toBeNull();
   });
@@ -184,7 +184,7 @@ describe('registry', () => {
     const account = await newAccount();
     const drawn: string[] = [];
     const draw = () => {
-      drawn.push(cryptoIdentifier());
+      drawn.push(randomIdentifier());
       return drawn.at(-1)!;
     };
     const renewalId = `renouvellement-g/${account.numic}`;
@@ -198,7 +198,7 @@ describe('registry', () => {
 
   it('draws again when the identifier drawn is already taken', async () => {
     const [taken, account] = [await newAccount(), await newAccount()];
-    const draws = [taken.identifier, cryptoIdentifier()];
+    const draws = [taken.identifier, randomIdentifier()];
     const assigned = await registry.assignIdentifier(account.id, 'renouvellement-b/run-1', () => draws.shift()!);
     expect(assigned).not.toBe(taken.identifier);
     expect(draws).toHaveLength(0);
@@ -207,8 +207,8 @@ describe('registry', () => {
 
   it('never issues an identifier again, not even one its account has since replaced', async () => {
     const [former, account] = [await newAccount(), await newAccount()];
-    await registry.assignIdentifier(former.id, `renouvellement-c/${former.numic}`, cryptoIdentifier);
-    const draws = [former.identifier, cryptoIdentifier()];
+    await registry.assignIdentifier(former.id, `renouvellement-c/${former.numic}`, randomIdentifier);
+    const draws = [former.identifier, randomIdentifier()];
     const assigned = await registry.assignIdentifier(account.id, `renouvellement-c/${account.numic}`, () => draws.shift()!);
     expect(assigned).not.toBe(former.identifier);
     expect(draws).toHaveLength(0);
@@ -220,8 +220,8 @@ describe('registry', () => {
   it('upserts by NUMIC: creates, then resets the same account with a new identifier', async () => {
     const numic = freshNumic();
     const fields = { numic, email: `Demo.${numic}@Example.org`, phone: '+33600000000', passwordHash: 'x' };
-    const created = await registry.upsertByNumic({ ...fields, identifier: cryptoIdentifier() });
-    const reset = await registry.upsertByNumic({ ...fields, identifier: cryptoIdentifier(), passwordHash: 'y' });
+    const created = await registry.upsertByNumic({ ...fields, identifier: randomIdentifier() });
+    const reset = await registry.upsertByNumic({ ...fields, identifier: randomIdentifier(), passwordHash: 'y' });
     expect(reset).toMatchObject({ id: created.id, passwordHash: 'y' });
     expect(await registry.findByIdentifier(created.identifier)).toBeNull();
     expect((await registry.findByIdentifier(reset.identifier))?.id).toBe(created.id);

@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadConfig } from '../../config/index.js';
+import { TypedSearchAttributes } from '@temporalio/common';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
+import { renewalSearchAttributes } from '../../workflows/search-attributes.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
@@ -151,7 +153,7 @@ describe('docker-compose.yml', () => {
   it('refuses to start without the secrets, and documents each of them in .env.example', () => {
     const { all, required } = interpolatedVariables(read('docker-compose.yml'));
     expect([...required].sort()).toEqual(
-      expect.arrayContaining(['CODEC_SERVER_TOKEN', 'COOKIE_SECRET', 'FIELD_SEAL_KEY', 'PAYLOAD_KEY', 'RENEWAL_ID_SECRET']),
+      expect.arrayContaining(['CODEC_SERVER_TOKEN', 'COOKIE_SECRET', 'FIELD_SEAL_KEY', 'LINK_KEY', 'PAYLOAD_KEY', 'RENEWAL_ID_SECRET']),
     );
     for (const name of required) expect(Object.keys(dotenvExample), `${name} in .env.example`).toContain(name);
     for (const name of Object.keys(dotenvExample)) expect([...all], `.env.example's ${name} is used`).toContain(name);
@@ -217,8 +219,8 @@ describe('docker-compose.yml', () => {
       expect(Object.fromEntries(dependsOn(compose.services[name]!))['temporal-setup']).toBe('service_completed_successfully');
     }
     const setup = read('docker/temporal/setup-namespace.sh');
-    for (const attribute of ['RenewalKind:Keyword', 'RenewalStage:Keyword', 'RenewalStageSince:Datetime', 'RenewalDeadline:Datetime']) {
-      expect(setup).toContain(attribute);
+    for (const key of renewalSearchAttributes) {
+      expect(setup).toContain(`${key.name}:${TypedSearchAttributes.toMetadataType(key.type)}`);
     }
   });
 

@@ -28,6 +28,7 @@ const TEST_PORTS = {
   MAILPIT_UI_PORT: 18025,
   CODEC_SERVER_PORT: 18888,
   WEB_PORT: 13000,
+  REDIS_PORT: 16379,
 } as const;
 
 /** The variable an operator sets to change a test setting. */
@@ -50,11 +51,13 @@ export function testEnvironment(outer: NodeJS.ProcessEnv): Record<string, string
     MAILPIT_UI_PORT: port('MAILPIT_UI_PORT'),
     CODEC_SERVER_PORT: port('CODEC_SERVER_PORT'),
     WEB_PORT: port('WEB_PORT'),
+    REDIS_PORT: port('REDIS_PORT'),
     PUBLIC_BASE_URL: `http://localhost:${port('WEB_PORT')}`,
     CAPTCHA_TEST_HOOK: 'true',
     TEMPORAL_TEST_SERVER_PATH: outer.TEST_TEMPORAL_TEST_SERVER_PATH ?? join(toolsBin, 'temporal-test-server'),
   };
   // A MongoDB for the tests only when asked with TEST_MONGODB_URI: never the one MONGODB_URI names.
   if (outer.TEST_MONGODB_URI) env.MONGODB_URI = outer.TEST_MONGODB_URI;
+  if (outer.TEST_REDIS_URL) env.REDIS_URL = outer.TEST_REDIS_URL;
   return env;
 }

@@ -10,7 +10,16 @@ describe('configuration', () => {
   it('serves the embedded setup with no variable set, and keeps generated secrets stable', () => {
     const env = scratch();
     const first = loadConfig(env);
-    expect(first.renewal).toEqual({ linkTtlMs: 3_600_000, passwordStepTtlMs: 900_000, maxPasswordAttempts: 3, maxLinkEmailsPerHour: 3 });
+    expect(first.renewal).toEqual({
+      linkTtlMs: 3_600_000,
+      maxSecretAttempts: 3,
+      maxLinkEmailsPerHour: 3,
+      lockoutLimit: 3,
+      lockoutWindowMs: 86_400_000,
+      lockoutRefusalMs: 86_400_000,
+      cooldownMs: 86_400_000,
+    });
+    expect(first.store).toMatchObject({ url: 'redis://127.0.0.1:6379/0', embedded: true });
     expect(first.web.captchaTestHook).toBe(false);
     expect(first.mongo.embedded).toBe(true);
     expect(loadConfig(env).payloadCodec.key.equals(first.payloadCodec.key)).toBe(true);
@@ -48,6 +57,7 @@ describe('configuration', () => {
       COOKIE_SECRET: 'c'.repeat(32),
       RENEWAL_ID_SECRET: 'r'.repeat(32),
       FIELD_SEAL_KEY: Buffer.alloc(32, 2).toString('base64'),
+      LINK_KEY: Buffer.alloc(32, 3).toString('base64'),
       CODEC_SERVER_TOKEN: 't'.repeat(32),
     };
     expect(loadConfig({ ...scratch(), NODE_ENV: 'production', ...secrets }).web.secureCookies).toBe(true);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CAPTCHA, HELP } from '../../copy/pages.js';
+import { CODE, HELP } from '../../copy/pages.js';
+import { renderEmail } from '../../adapters/mail-layout.js';
 import { createApp } from '../../web/app.js';
 import { fakeDeps, routeTestConfig } from './support/fakes.js';
 import { PageClient, textOf } from './support/page-client.js';
 
 async function helpPage(overrides: Parameters<typeof fakeDeps>[0] = {}) {
-  const deps = fakeDeps(overrides);
+  const deps = await fakeDeps(overrides);
   const client = new PageClient(createApp(deps));
   const page = await client.get('/aide');
   return { deps, client, page };
@@ -38,10 +39,12 @@ describe('AIDE: help page and contact form', () => {
     const sent = deps.mailer.sent[0]!;
     expect(sent.to).toBe(deps.helpdeskEmail);
     expect(sent.subject).toContain('Camille Martin');
-    expect(sent.text).toContain('camille.martin@example.org');
-    expect(sent.text).toContain('2026000001');
-    expect(sent.html).toContain('&lt;b&gt;de renouvellement&lt;/b&gt;');
-    expect(sent.html).not.toContain('<b>');
+    expect(sent.replyTo).toBe('camille.martin@example.org');
+    const { text, html } = renderEmail(sent);
+    expect(text).toContain('camille.martin@example.org');
+    expect(text).toContain('2026000001');
+    expect(html).toContain('&lt;b&gt;de renouvellement&lt;/b&gt;');
+    expect(html).not.toContain('<b>');
     const done = await client.get('/aide/message-envoye');
     expect(textOf(done.html)).toContain(HELP.sent);
   });
@@ -56,7 +59,7 @@ describe('AIDE: help page and contact form', () => {
       HELP.errors.emailFormat,
       HELP.errors.numicFormat,
       HELP.errors.messageTooShort,
-      CAPTCHA.errors.required,
+      CODE.errors.required,
     ]) {
       expect(text).toContain(error);
     }
@@ -81,7 +84,7 @@ describe('AIDE: help page and contact form', () => {
     const { client, deps } = await helpPage();
     const res = await client.post('/aide', { ...message, numic: '', code: await client.captchaAnswer('help') });
     expect(res.status).toBe(303);
-    expect(deps.mailer.sent[0]!.text).toContain('NUMIC : non indiqué');
+    expect(renderEmail(deps.mailer.sent[0]!).text).toContain('NUMIC : non indiqué');
   });
 
   it('says so when the message cannot be sent, and keeps it', async () => {

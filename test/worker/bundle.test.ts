@@ -65,13 +65,13 @@ describe('the worker refuses a bundle', () => {
 
   it('built from workflow code that has changed since', async () => {
     const stale = doctored('stale.js', (map) => {
-      const i = map.sources.indexOf(join(repoRoot, 'workflows', 'renewal.ts'));
+      const i = map.sources.indexOf(join(repoRoot, 'workflows', 'credential-renewal.ts'));
       expect(i).toBeGreaterThanOrEqual(0);
       map.sourcesContent[i] += '\n// an older version\n';
     });
     await expect(prebuiltWorkflowBundle(stale)).rejects.toThrow(
       new WorkflowBundleError(
-        `The workflow bundle ${stale} is stale: workflows/renewal.ts changed since it was built; rebuild it (npm run build:workflows -- ${stale}) or unset WORKFLOW_BUNDLE_PATH.`,
+        `The workflow bundle ${stale} is stale: workflows/credential-renewal.ts changed since it was built; rebuild it (npm run build:workflows -- ${stale}) or unset WORKFLOW_BUNDLE_PATH.`,
       ),
     );
   });

@@ -12,13 +12,15 @@ import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap 
 import { connectTemporal } from '../../client/connect.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { createRenewalClient } from '../../client/renewals.js';
-import { createSmtpMailer } from '../../adapters/mailer.js';
+import { createSmtpMailer, type Mailer } from '../../adapters/mailer.js';
 import { connectRegistry } from '../../adapters/registry.js';
 import { hashPassword } from '../../adapters/passwords.js';
 import { createDevSmsProvider } from '../../adapters/sms/dev-provider.js';
 import { createFieldSealer } from '../../codec/sealed-field.js';
-import { cryptoIdentifier } from '../../activities/index.js';
-import { LINK_PATH } from '../../domain/renewal-link.js';
+import { randomIdentifier } from '../../domain/identifier.js';
+import { LINK_EMAIL_SUBJECT } from '../../copy/emails.js';
+import { RENEWAL_PATHS } from '../../domain/paths.js';
+import type { RenewalKind, RenewalResult } from '../../workflows/definitions.js';
 import { createRenewalWorker, workflowsPath } from '../../worker/create-worker.js';
 import { waitForMessages } from '../support/mailpit.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
@@ -53,18 +55,36 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Join an existing task queue (a worker restarted after a crash); a fresh one by default. */
   taskQueue?: string;
+  /** Wraps the real mailer the activities use (a test may hold an activity after its email went). */
+  wrapMailer?: (mailer: Mailer) => Mailer;
 }
 
-export async function startRenewalHarness({ nativeConnection, client, env = {}, taskQueue: joinQueue }: HarnessOptions) {
+export async function startRenewalHarness({
+  nativeConnection,
+  client,
+  env = {},
+  taskQueue: joinQueue,
+  wrapMailer = (m) => m,
+}: HarnessOptions) {
   quietTemporalRuntime();
   const config: Config = loadConfig({ ...process.env, ...env });
   const taskQueue = joinQueue ?? `renouvellements-${randomUUID()}`;
   const registry = await connectRegistry(config.mongo.uri, config.mongo.database);
   await registry.ensureIndexes();
-  const mailer = createSmtpMailer(config.smtp);
+  const smtp = createSmtpMailer(config.smtp);
+  const mailer = wrapMailer(smtp);
   const sms = createDevSmsProvider(mkdtempSync(join(tmpdir(), 'sms-')));
   const sealer = createFieldSealer(config.payloadCodec.fieldSealKey);
-  const dependencies = { registry, mailer, sms, sealer, publicBaseUrl: config.web.publicBaseUrl, helpdeskEmail: config.smtp.helpdesk };
+  const dependencies = {
+    registry,
+    mailer,
+    sms,
+    sealer,
+    linkKey: config.linkKey,
+    linkSecretKey: config.linkSecretKey,
+    publicBaseUrl: config.web.publicBaseUrl,
+    helpdeskEmail: config.smtp.helpdesk,
+  };
   const worker = await createRenewalWorker({
     config,
     connection: nativeConnection,
@@ -79,6 +99,7 @@ export async function startRenewalHarness({ nativeConnection, client, env = {}, 
     policy: config.renewal,
     renewalIdSecret: config.temporal.renewalIdSecret,
     sealer,
+    linkKey: config.linkKey,
   });
 
   return {
@@ -91,6 +112,18 @@ export async function startRenewalHarness({ nativeConnection, client, env = {}, 
     dependencies,
     taskQueue,
 
+    /** A client of the same task queue whose renewals start with another policy (their input). */
+    clientWithPolicy(policy: Partial<Config['renewal']>) {
+      return createRenewalClient({
+        client,
+        taskQueue,
+        policy: { ...config.renewal, ...policy },
+        renewalIdSecret: config.temporal.renewalIdSecret,
+        sealer,
+        linkKey: config.linkKey,
+      });
+    },
+
     /** A fresh account of the registry, unique to the calling test. */
     async createAccount(password = 'Mot-de-passe-SMS-1') {
       const numic = String(randomInt(1e9, 1e10));
@@ -98,25 +131,44 @@ export async function startRenewalHarness({ nativeConnection, client, env = {}, 
         numic,
         email: `citoyen.${numic}@example.org`,
         phone: `+3361${numic.slice(0, 8)}`,
-        identifier: cryptoIdentifier(),
+        identifier: randomIdentifier(),
         passwordHash: await hashPassword(password),
       });
       return { ...account, password, workflowId: renewals.workflowIdFor(numic) };
     },
 
-    /** Waits for the n-th renewal email to `email` and returns the token of its link. */
-    async linkToken(email: string, count = 1): Promise<string> {
-      const messages = await waitForMessages(config, { to: email, subject: 'Votre demande de nouvel identifiant', count });
+    /** Waits for the n-th renewal email of this kind to `email` and returns the token of its link. */
+    async linkToken(email: string, count = 1, kind: RenewalKind = 'identifier'): Promise<string> {
+      const messages = await waitForMessages(config, { to: email, subject: LINK_EMAIL_SUBJECT[kind], count });
       const newest = messages[0]!;
-      const match = new RegExp(`${config.web.publicBaseUrl}${LINK_PATH}(\\S+)`).exec(newest.text);
+      const match = new RegExp(`${config.web.publicBaseUrl}${RENEWAL_PATHS[kind].link}/(\\S+)`).exec(newest.text);
       if (!match) throw new Error(`no renewal link in the email: ${newest.text}`);
       return match[1]!;
+    },
+
+    /** Waits until `count` emails whose subject contains `subject` reached `email`; newest first. */
+    waitForEmails(email: string, subject: string, count = 1) {
+      return waitForMessages(config, { to: email, subject, count });
+    },
+
+    /**
+     * Waits until the account's renewal attempt has ended (the run then rests while its memory
+     * matters, or closes) and returns its outcome, read from the `status` query.
+     */
+    async outcome(workflowId: string, timeoutMs = 20_000): Promise<RenewalResult> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const status = await renewals.status(workflowId);
+        if (status.status === 'found' && status.outcome) return { kind: status.kind, outcome: status.outcome };
+        if (Date.now() > deadline) throw new Error(`the renewal ${workflowId} has not ended: ${JSON.stringify(status)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
 
     async stop() {
       worker.shutdown();
       await running;
-      mailer.close();
+      smtp.close();
       await registry.close();
     },
   };

@@ -1,12 +1,13 @@
 /**
- * What the Temporal server stores: without the codec, none of the citizen's data nor any secret;
- * with the codec (an operator's decoding UI), still no raw link secret and no password.
+ * What the Temporal server stores, for both kinds: without the codec, none of the citizen's data
+ * nor any secret; with the codec (an operator's decoding UI), still no raw link secret, no
+ * password (typed or new) and no identifier typed to authenticate a password renewal.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
-import { parseLinkToken } from '../../domain/renewal-link.js';
+import { openLinkToken } from '../../codec/link-token.js';
 import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from './harness.js';
 
 let dev: DevServer;
@@ -38,28 +39,55 @@ function payloads(value: unknown, out: Payload[] = []): Payload[] {
   return out;
 }
 
+async function stored(workflowId: string) {
+  const raw = new Client({ connection: dev.client.connection, namespace: h.config.temporal.namespace });
+  const history = await raw.workflow.getHandle(workflowId).fetchHistory();
+  const codec = new AesGcmCodec(h.config.payloadCodec);
+  return { raw: texts(history).join('\n'), decoded: texts(await codec.decode(payloads(history))).join('\n') };
+}
+
 describe('the stored history of a completed renewal', () => {
-  it('holds no email, phone, NUMIC, password or link secret in clear, and no secret once decoded', async () => {
+  it('of an identifier: no email, phone, NUMIC, password, identifier or link secret in clear, and no secret once decoded', async () => {
     const account = await h.createAccount('Mot-de-passe-tres-secret');
-    await h.renewals.requestRenewal({ numic: account.numic, email: account.email });
+    await h.renewals.requestRenewal({ kind: 'identifier', numic: account.numic, email: account.email });
     const token = await h.linkToken(account.email);
-    const secret = parseLinkToken(token)!.secret;
-    await h.renewals.openLink(token);
-    expect(await h.renewals.submitPassword(token, 'Faux-mot-de-passe')).toMatchObject({ status: 'wrong-password' });
-    const completed = await h.renewals.submitPassword(token, account.password);
-    expect(completed.status).toBe('completed');
-    await h.renewals.result(account.workflowId);
+    const { secret } = openLinkToken(h.config.linkKey, token)!;
+    expect(await h.renewals.submitSecret('identifier', token, 'Faux-mot-de-passe')).toMatchObject({ status: 'wrong-secret' });
+    const completed = await h.renewals.submitSecret('identifier', token, account.password);
+    if (completed.status !== 'completed' || completed.kind !== 'identifier') throw new Error(JSON.stringify(completed));
+    await h.outcome(account.workflowId);
 
-    const raw = new Client({ connection: dev.client.connection, namespace: h.config.temporal.namespace });
-    const history = await raw.workflow.getHandle(account.workflowId).fetchHistory();
-    const stored = texts(history).join('\n');
-    for (const clear of [account.email, account.phone, account.numic, account.password, 'Faux-mot-de-passe', secret, account.identifier]) {
-      expect(stored).not.toContain(clear);
+    const { raw, decoded } = await stored(account.workflowId);
+    for (const clear of [
+      account.email,
+      account.phone,
+      account.numic,
+      account.password,
+      'Faux-mot-de-passe',
+      secret,
+      token,
+      account.identifier,
+      completed.identifier,
+    ]) {
+      expect(raw).not.toContain(clear);
     }
-
-    const codec = new AesGcmCodec(h.config.payloadCodec);
-    const decoded = texts(await codec.decode(payloads(history))).join('\n');
     expect(decoded).toContain(account.numic); // the codec really opens the payloads...
-    for (const secretValue of [secret, account.password, 'Faux-mot-de-passe']) expect(decoded).not.toContain(secretValue);
+    for (const secretValue of [secret, token, account.password, 'Faux-mot-de-passe']) expect(decoded).not.toContain(secretValue);
+  });
+
+  it('of a password: no new password anywhere, and the identifier typed to authenticate stays sealed', async () => {
+    const account = await h.createAccount();
+    await h.renewals.requestRenewal({ kind: 'password', numic: account.numic, email: account.email });
+    const token = await h.linkToken(account.email, 1, 'password');
+    expect(await h.renewals.submitSecret('password', token, 'AAAA-BBBB-CCCC')).toMatchObject({ status: 'wrong-secret' });
+    expect(await h.renewals.submitSecret('password', token, account.identifier)).toMatchObject({ status: 'completed', kind: 'password' });
+    await h.outcome(account.workflowId);
+    const sms = (await h.sms.read()).find((m) => m.to === account.phone)!;
+    const password = /est (\S+) \./.exec(sms.text)![1]!;
+
+    const { raw, decoded } = await stored(account.workflowId);
+    for (const clear of [account.email, account.phone, account.numic, account.identifier, password, 'AAAA-BBBB-CCCC'])
+      expect(raw).not.toContain(clear);
+    for (const secretValue of [password, account.identifier, 'AAAA-BBBB-CCCC', account.phone]) expect(decoded).not.toContain(secretValue);
   });
 });

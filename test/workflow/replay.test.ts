@@ -1,26 +1,64 @@
 /**
  * The workflow code replays every recorded path (test/histories/<version>/, made by
  * `npm run record-histories -- <version>`, and cases exported by operators at the top of
- * test/histories): a change that breaks determinism fails here, not in production.
+ * test/histories): a change that breaks determinism fails here, not in production. Each folder
+ * holds runs of one workflow type: the legacy `renewalWorkflow` (1-…, 2-…, 3-…) or
+ * `credentialRenewalWorkflow` (4-… on).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
+import { RENEWAL_WORKFLOW_TYPE } from '../../workflows/definitions.js';
+import { RENEWAL_WORKFLOW_TYPE as LEGACY_WORKFLOW_TYPE } from '../../workflows/legacy/definitions.js';
+import { PATCHES as LEGACY_PATCHES } from '../../workflows/legacy/patches.js';
 import { PATCHES } from '../../workflows/patches.js';
 import { workflowBundle } from './harness.js';
 
 const root = new URL('../histories/', import.meta.url);
-const REQUIRED_PATHS = [
-  'completed',
-  'concurrent-passwords',
-  'no-match',
-  'link-expired',
-  'password-step-expired',
-  'superseded-then-completed',
-  'locked',
-  'rate-limited-then-cancelled',
-];
+
+/** Per workflow type: the paths every version folder must cover, and the patches of that type. */
+const TYPES = {
+  [LEGACY_WORKFLOW_TYPE]: {
+    paths: [
+      'completed',
+      'concurrent-passwords',
+      'no-match',
+      'link-expired',
+      'password-step-expired',
+      'superseded-then-completed',
+      'locked',
+      'rate-limited-then-cancelled',
+    ],
+    patches: Object.values(LEGACY_PATCHES) as string[],
+  },
+  [RENEWAL_WORKFLOW_TYPE]: {
+    paths: [
+      'identifier-completed',
+      'password-completed',
+      'identifier-concurrent-secrets',
+      'password-concurrent-secrets',
+      'identifier-no-match',
+      'password-no-match',
+      'identifier-locked',
+      'password-locked',
+      'link-expired',
+      'superseded-then-completed',
+      'rate-limited-then-cancelled-then-lifted',
+      'other-kind-refused-in-progress',
+      'cooldown-refused-then-same-kind-continues',
+      'lockout-bound-refused',
+    ],
+    patches: Object.values(PATCHES) as string[],
+  },
+};
+
+type HistoryJson = {
+  events: Array<{
+    workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } };
+    markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: Array<{ data: string }> }> };
+  }>;
+};
 
 const jsonIn = async (dir: URL) => (await readdir(dir)).filter((f) => f.endsWith('.json'));
 /** One folder per version of the workflow code, oldest first (their names start with a number). */
@@ -29,14 +67,11 @@ const versions = async () =>
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-const readHistory = async (file: URL) => JSON.parse(await readFile(file, 'utf8'));
+const readHistory = async (file: URL): Promise<HistoryJson> => JSON.parse(await readFile(file, 'utf8'));
+const typeOf = (history: HistoryJson) => history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '';
 
 /** The patch IDs a recorded history carries (core_patch markers; their data is JSON). */
-function patchIds(history: {
-  events: Array<{
-    markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads: Array<{ data: string }> }> };
-  }>;
-}) {
+function patchIds(history: HistoryJson) {
   return history.events.flatMap((event) => {
     const marker = event.markerRecordedEventAttributes;
     if (marker?.markerName !== 'core_patch') return [];
@@ -45,22 +80,43 @@ function patchIds(history: {
   });
 }
 
+/** Each version folder with its workflow type (all its histories are of one type). */
+async function folders() {
+  return Promise.all(
+    (await versions()).map(async (name) => {
+      const dir = new URL(`${name}/`, root);
+      const files = await jsonIn(dir);
+      const types = new Set(await Promise.all(files.map(async (f) => typeOf(await readHistory(new URL(f, dir))))));
+      expect(types.size, `${name} mixes workflow types`).toBe(1);
+      return { name, type: [...types][0]!, paths: files.map((f) => f.replace(/\.json$/, '')) };
+    }),
+  );
+}
+
 describe('replay of recorded histories', () => {
-  it('covers every path of the renewal in every recorded version', async () => {
-    const recorded = await versions();
-    expect(recorded.length).toBeGreaterThanOrEqual(2);
-    for (const version of recorded) {
-      const names = (await jsonIn(new URL(`${version}/`, root))).map((f) => f.replace(/\.json$/, ''));
-      expect({ version, names }).toEqual({ version, names: expect.arrayContaining(REQUIRED_PATHS) });
+  it('covers every path of each workflow type in every recorded version', async () => {
+    const recorded = await folders();
+    for (const type of Object.keys(TYPES))
+      expect(
+        recorded.some((f) => f.type === type),
+        `no recordings of ${type}`,
+      ).toBe(true);
+    for (const folder of recorded) {
+      const required = TYPES[folder.type as keyof typeof TYPES];
+      expect(required, `unknown workflow type ${folder.type} in ${folder.name}`).toBeDefined();
+      expect({ folder: folder.name, paths: folder.paths }).toEqual({ folder: folder.name, paths: expect.arrayContaining(required.paths) });
     }
   });
 
-  it('takes every current patch in the newest recordings, and none in the oldest', async () => {
-    const recorded = await versions();
-    const newest = await readHistory(new URL(`${recorded.at(-1)}/completed.json`, root));
-    const oldest = await readHistory(new URL(`${recorded[0]}/completed.json`, root));
-    expect(patchIds(newest).sort()).toEqual(Object.values(PATCHES).sort());
-    expect(patchIds(oldest)).toEqual([]);
+  it('takes every current patch of a type in its newest recordings, and none in its oldest', async () => {
+    const recorded = await folders();
+    for (const [type, { patches }] of Object.entries(TYPES)) {
+      const ofType = recorded.filter((f) => f.type === type);
+      const newest = await readHistory(new URL(`${ofType.at(-1)!.name}/${TYPES[type as keyof typeof TYPES].paths[0]}.json`, root));
+      const oldest = await readHistory(new URL(`${ofType[0]!.name}/${TYPES[type as keyof typeof TYPES].paths[0]}.json`, root));
+      expect(patchIds(newest).sort(), type).toEqual([...patches].sort());
+      expect(patchIds(oldest), type).toEqual([]);
+    }
   });
 
   it('replays each one without a nondeterminism error', async () => {

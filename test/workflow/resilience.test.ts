@@ -1,7 +1,7 @@
 /**
  * A crash delays a renewal, never loses it: the SMTP server down when the link is sent, the SMS
- * gateway down when the notices go, and the worker gone between the email and the click. Real
- * servers throughout.
+ * gateway down when the notices (or the new password) go, and the worker gone between the email
+ * and the click. Real servers throughout.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
 import { createDevSmsProvider } from '../../adapters/sms/dev-provider.js';
-import { identifierChangedEmail } from '../../copy/emails.js';
+import { credentialChangedEmail } from '../../copy/emails.js';
+import { canonicalGeneratedPassword } from '../../domain/password.js';
+import { verifyPassword } from '../../adapters/passwords.js';
 import { mailpit } from '../../dev/stack/servers.js';
 import { listMessages } from '../support/mailpit.js';
 import { Stack } from '../../dev/stack/stack.js';
@@ -56,21 +58,21 @@ describe('resilience', () => {
     const smtp = new Stack(smtpData);
     try {
       const account = await h.createAccount();
-      await h.renewals.requestRenewal({ numic: account.numic, email: account.email });
+      await h.renewals.requestRenewal({ kind: 'identifier', numic: account.numic, email: account.email });
       // The send fails and is retried: the activity has failed at least once, nothing is lost.
       await eventually(async () => {
         const { pendingActivities } = await dev.client.workflow
           .getHandle(account.workflowId)
           .describe()
           .then((d) => d.raw);
-        return (pendingActivities ?? []).some((a) => a.activityType?.name === 'sendRenewalLink' && (a.attempt ?? 0) >= 2);
+        return (pendingActivities ?? []).some((a) => a.activityType?.name === 'emailRenewalLink' && (a.attempt ?? 0) >= 2);
       });
-      expect(await h.renewals.status(account.workflowId)).toMatchObject({ stage: 'looking-up', linksSent: 0 });
+      expect(await h.renewals.status(account.workflowId)).toMatchObject({ stage: 'waiting-for-link', linksSent: 0 });
 
       await smtp.start([mailpit({ ...h.config, dataDir: smtpData })]);
       const token = await h.linkToken(account.email);
-      expect(await h.renewals.openLink(token)).toMatchObject({ status: 'open' });
-      expect((await h.renewals.submitPassword(token, account.password)).status).toBe('completed');
+      expect(await h.renewals.linkState('identifier', token)).toMatchObject({ status: 'open' });
+      expect((await h.renewals.submitSecret('identifier', token, account.password)).status).toBe('completed');
     } finally {
       await h.stop();
       await smtp.stop();
@@ -83,21 +85,59 @@ describe('resilience', () => {
       const account = await h.createAccount();
       const renewalId = `${account.workflowId}/notices-test`;
       const activitiesWith = (smsDir: string) => createActivities({ ...h.dependencies, sms: createDevSmsProvider(smsDir) });
-      const notices = () => listMessages(h.config, { to: account.email, subject: identifierChangedEmail(h.config.smtp.helpdesk).subject });
+      const notices = () =>
+        listMessages(h.config, { to: account.email, subject: credentialChangedEmail('identifier', h.config.smtp.helpdesk).subject });
 
       // The gateway is down: a file where its outbox folder should be.
       const scratch = mkdtempSync(join(tmpdir(), 'sms-'));
       writeFileSync(join(scratch, 'down'), '');
-      await expect(activitiesWith(join(scratch, 'down')).notifyIdentifierChanged({ accountId: account.id, renewalId })).rejects.toThrow(
-        /SMS/,
-      );
+      await expect(
+        activitiesWith(join(scratch, 'down')).notifyChange({ accountId: account.id, renewalId, kind: 'identifier' }),
+      ).rejects.toThrow(/SMS/);
       expect(await notices()).toHaveLength(1);
 
       const up = createDevSmsProvider(join(scratch, 'up'));
-      await activitiesWith(join(scratch, 'up')).notifyIdentifierChanged({ accountId: account.id, renewalId });
-      await activitiesWith(join(scratch, 'up')).notifyIdentifierChanged({ accountId: account.id, renewalId });
+      await activitiesWith(join(scratch, 'up')).notifyChange({ accountId: account.id, renewalId, kind: 'identifier' });
+      await activitiesWith(join(scratch, 'up')).notifyChange({ accountId: account.id, renewalId, kind: 'identifier' });
       expect(await notices()).toHaveLength(1);
       expect((await up.read()).map((sms) => sms.to)).toEqual([account.phone]);
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it('sends exactly one new password, the one stored, when the SMS gateway was down and comes back', async () => {
+    const h = await startRenewalHarness(dev);
+    try {
+      const account = await h.createAccount();
+      const renewalId = `${account.workflowId}/password-sms-test`;
+      const scratch = mkdtempSync(join(tmpdir(), 'sms-'));
+      writeFileSync(join(scratch, 'down'), ''); // the gateway is down: a file where its outbox folder should be
+      const down = createActivities({ ...h.dependencies, sms: createDevSmsProvider(join(scratch, 'down')) });
+      const upProvider = createDevSmsProvider(join(scratch, 'up'));
+      const up = createActivities({ ...h.dependencies, sms: upProvider });
+
+      await down.issueNewPassword({ accountId: account.id, renewalId });
+      await down.issueNewPassword({ accountId: account.id, renewalId }); // a retry draws nothing new
+      const stored = (await h.registry.findById(account.id))!.passwordHash;
+      expect(await verifyPassword(stored, account.password)).toBe(false); // the old one died at once
+      await expect(down.notifyChange({ accountId: account.id, renewalId, kind: 'password' })).rejects.toThrow(/SMS/);
+      await expect(down.notifyChange({ accountId: account.id, renewalId, kind: 'password' })).rejects.toThrow(/SMS/);
+      expect(await h.registry.issuedPassword(renewalId)).toMatch(/^sealed:/); // kept, sealed, until it has gone
+
+      await up.notifyChange({ accountId: account.id, renewalId, kind: 'password' });
+      await up.notifyChange({ accountId: account.id, renewalId, kind: 'password' });
+      const sent = await upProvider.read();
+      expect(sent).toHaveLength(1);
+      const password = canonicalGeneratedPassword(/est (\S+) \./.exec(sent[0]!.text)![1]!)!;
+      expect(await verifyPassword((await h.registry.findById(account.id))!.passwordHash, password)).toBe(true);
+      expect(await verifyPassword(stored, password)).toBe(true);
+      expect(await h.registry.issuedPassword(renewalId)).toBeUndefined();
+      const notices = await listMessages(h.config, {
+        to: account.email,
+        subject: credentialChangedEmail('password', h.config.smtp.helpdesk).subject,
+      });
+      expect(notices).toHaveLength(1);
     } finally {
       await h.stop();
     }
@@ -106,16 +146,16 @@ describe('resilience', () => {
   it('carries on with another worker after the first one has gone', async () => {
     const first = await startRenewalHarness(dev);
     const account = await first.createAccount();
-    await first.renewals.requestRenewal({ numic: account.numic, email: account.email });
+    await first.renewals.requestRenewal({ kind: 'identifier', numic: account.numic, email: account.email });
     const token = await first.linkToken(account.email);
     await first.stop();
 
     const second = await startRenewalHarness({ ...dev, taskQueue: first.taskQueue });
     try {
-      expect(await second.renewals.openLink(token)).toMatchObject({ status: 'open' });
-      const result = await second.renewals.submitPassword(token, account.password);
+      expect(await second.renewals.linkState('identifier', token)).toMatchObject({ status: 'open' });
+      const result = await second.renewals.submitSecret('identifier', token, account.password);
       expect(result.status).toBe('completed');
-      expect(await second.renewals.result(account.workflowId)).toEqual({ outcome: 'completed' });
+      expect(await second.outcome(account.workflowId)).toEqual({ kind: 'identifier', outcome: 'completed' });
     } finally {
       await second.stop();
     }

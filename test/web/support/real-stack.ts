@@ -7,7 +7,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
 import { pino } from 'pino';
-import { cryptoIdentifier } from '../../../activities/index.js';
+import { randomIdentifier } from '../../../domain/identifier.js';
 import { hashPassword } from '../../../adapters/passwords.js';
 import { connectRegistry, type Registry } from '../../../adapters/registry.js';
 import type { Config } from '../../../config/index.js';
@@ -55,7 +55,7 @@ export async function startRealStack(overrides: Record<string, string> = {}) {
         numic: randomNumic(),
         email: `citoyen.${run}.${count}@example.org`,
         phone: `+3361234${String(count).padStart(4, '0')}`,
-        identifier: cryptoIdentifier(),
+        identifier: randomIdentifier(),
         password: `Soleil-${randomBytes(6).toString('base64url')}-2026`,
       };
       await registry.create({ ...citizen, passwordHash: await hashPassword(citizen.password) });
