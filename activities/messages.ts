@@ -88,6 +88,7 @@ export function messageActivities(deps: ActivityDependencies, requireAccount: Re
     /** A renewal locked after too many wrong secrets: the citizen hears of it on both channels. */
     async notifyLockout({ accountId, renewalId, kind }: { accountId: string; renewalId: string; kind: RenewalKind }): Promise<void> {
       const account = await requireAccount(accountId);
+      deps.logger?.info({ event: 'renewal-locked-out', renewal: renewalId, kind }, 'renewal locked after too many wrong secrets');
       return all([
         { channel: 'email', send: () => email(account, `${renewalId}:lockout-email`, lockoutEmail(kind, helpdeskEmail)) },
         { channel: 'SMS', send: () => text(account, `${renewalId}:lockout-sms`, SMS.lockout(kind)) },
@@ -104,6 +105,8 @@ export function messageActivities(deps: ActivityDependencies, requireAccount: Re
       until: number;
     }): Promise<void> {
       const account = await requireAccount(input.accountId);
+      const { workflowId } = Context.current().info.workflowExecution!;
+      deps.logger?.info({ event: 'renewal-refused', workflowId, reason: input.reason, kind: input.requestedKind }, 'renewal refused');
       await email(account, input.noticeId, refusalEmail(input.requestedKind, input.reason, input.otherKind, input.until, helpdeskEmail));
     },
   };

@@ -30,7 +30,15 @@ export function createSmtpMailer(smtp: Config['smtp']): Mailer {
   });
   return {
     async send({ to, replyTo, ...content }) {
-      await transport.sendMail({ from: smtp.from, to, replyTo, ...renderEmail(content) });
+      try {
+        await transport.sendMail({ from: smtp.from, to, replyTo, ...renderEmail(content) });
+      } catch (err) {
+        // The server's answer may quote the recipient: the error says only how it failed, so that
+        // no address reaches a log or a workflow history.
+        const { code, responseCode } = err as { code?: string; responseCode?: number };
+        // eslint-disable-next-line preserve-caught-error -- the cause is what must not travel
+        throw new Error(`the SMTP server did not take the message (${responseCode ?? code ?? 'no answer'})`);
+      }
     },
     close: () => transport.close(),
   };

@@ -118,6 +118,7 @@ const notificationSchema = new Schema<NotificationDocument>(
 
 export interface Registry {
   findByNumicAndEmail(numic: string, email: string): Promise<Account | null>;
+  findByNumic(numic: string): Promise<Account | null>;
   findById(id: string): Promise<Account | null>;
   findByIdentifier(identifier: string): Promise<Account | null>;
   /**
@@ -292,6 +293,10 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
       const normalised = normaliseNumic(numic);
       const doc = await claimedAccount(numics, normalised, (doc) => doc.numic === normalised);
       return doc && doc.emailNormalised === normaliseEmail(email) ? toAccount(doc) : null;
+    },
+    async findByNumic(numic) {
+      const normalised = normaliseNumic(numic);
+      return toAccount(await claimedAccount(numics, normalised, (doc) => doc.numic === normalised));
     },
     async findById(id) {
       return toAccount(await accountById(id));

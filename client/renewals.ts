@@ -10,28 +10,23 @@ import type { FieldSealer } from '../codec/sealed-field.js';
 import { normaliseEmail, normaliseNumic } from '../domain/account-keys.js';
 import { hashLinkSecret } from '../domain/link-secret.js';
 import { parseLegacyLinkToken } from '../domain/renewal-link.js';
-import { renewalWorkflowId } from '../domain/renewal-id.js';
 import {
   DEAD_LINK_FAILURE,
   DEAD_LINK_REASONS,
   RENEWAL_WORKFLOW_TYPE,
-  cancelSignal,
   linkStateQuery,
   requestSignal,
-  resendLinkUpdate,
-  statusQuery,
   submitSecretUpdate,
   type DeadLinkReason,
   type LinkState,
   type RenewalInput,
   type RenewalKind,
   type RenewalPolicy,
-  type RenewalStatus,
-  type ResendLinkResult,
   type SubmitSecretResult,
 } from '../workflows/definitions.js';
 import { RenewalKind as RenewalKindKey } from '../workflows/search-attributes.js';
 import { legacyRenewals } from './legacy-renewals.js';
+import { createRenewalOperations } from './operations.js';
 
 export interface RenewalClientOptions {
   client: Client;
@@ -43,8 +38,6 @@ export interface RenewalClientOptions {
 }
 
 export type RequestRenewalResult = { status: 'accepted' };
-export type StatusResult = ({ status: 'found' } & RenewalStatus) | { status: 'not-found' };
-export type OperatorResult<T> = T | { status: 'not-found' };
 
 const DEAD_UNKNOWN = { status: 'dead', reason: 'unknown' } as const;
 /** A citizen waits on these: past them, the page says the service is unavailable (client/unavailable.ts). */
@@ -77,8 +70,10 @@ function deadLinkRejection(err: unknown): DeadLinkReason | undefined {
   return DEAD_LINK_REASONS.includes(reason as DeadLinkReason) ? (reason as DeadLinkReason) : 'unknown';
 }
 
+/** The citizen's calls (the web's) and the operators' (client/operations.ts). */
 export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret, sealer, linkKey }: RenewalClientOptions) {
-  const workflowIdFor = (numic: string) => renewalWorkflowId(numic, renewalIdSecret);
+  const operations = createRenewalOperations({ client, renewalIdSecret });
+  const { workflowIdFor } = operations;
   const legacy = legacyRenewals(client, sealer);
 
   /** The run a link names, and the hash the workflow knows the link by; undefined for a token that is not ours. */
@@ -89,7 +84,7 @@ export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret
   }
 
   return {
-    workflowIdFor,
+    ...operations,
 
     /**
      * Starts the account's renewal, or reaches the run in flight. Signal-with-start is one atomic
@@ -152,35 +147,6 @@ export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret
         const reason = deadLinkRejection(err);
         if (reason) return { status: 'dead', reason };
         if (err instanceof WorkflowNotFoundError) return this.linkState(kind, token) as Promise<SubmitSecretResult>;
-        throw err;
-      }
-    },
-
-    /** The latest run of a workflow ID (from `workflowIdFor` or the Temporal UI). */
-    async status(workflowId: string): Promise<StatusResult> {
-      try {
-        return { status: 'found', ...(await client.workflow.getHandle(workflowId).query(statusQuery)) };
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { status: 'not-found' };
-        throw err;
-      }
-    },
-
-    async cancel(workflowId: string, reason: string): Promise<OperatorResult<{ status: 'cancel-requested' }>> {
-      try {
-        await client.workflow.getHandle(workflowId).signal(cancelSignal, { reason });
-        return { status: 'cancel-requested' };
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { status: 'not-found' };
-        throw err;
-      }
-    },
-
-    async resendLink(workflowId: string): Promise<OperatorResult<ResendLinkResult>> {
-      try {
-        return await client.workflow.getHandle(workflowId).executeUpdate(resendLinkUpdate);
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { status: 'not-found' };
         throw err;
       }
     },

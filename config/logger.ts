@@ -1,28 +1,34 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Config } from './index.js';
 
 /**
- * Structured logs. Fields that could carry a secret are redacted even if someone logs them by
- * mistake: passwords, link tokens, captcha answers, cookies.
+ * What a form or a request may carry that must never reach a log, by field name (English and the
+ * French names of the forms), at the top level or one level down (`form.motDePasse`, `req.headers.cookie`).
  */
-export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Logger {
-  return pino({
+const SECRET_FIELDS = [
+  'password',
+  'motDePasse',
+  'secret',
+  'token',
+  'jeton',
+  'code',
+  'captcha',
+  '_csrf',
+  'cookie',
+  'authorization',
+  'sealedSecret',
+  'sealedPassword',
+];
+
+/** Structured logs. Fields that could carry a secret are redacted even if someone logs them by mistake. */
+export function createLogger(config: Pick<Config, 'logLevel'>, name: string, destination?: DestinationStream): Logger {
+  const options = {
     name,
     level: config.logLevel,
     redact: {
-      paths: [
-        'password',
-        '*.password',
-        'token',
-        '*.token',
-        'secret',
-        '*.secret',
-        'captcha',
-        '*.captcha',
-        'req.headers.cookie',
-        'headers.cookie',
-      ],
+      paths: [...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`), 'req.headers.cookie', 'req.headers.authorization'],
       censor: '[secret]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -7,7 +7,6 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AesGcmCodec } from '../codec/aes-gcm-codec.js';
-import { createFieldSealer } from '../codec/sealed-field.js';
 import { connectTemporal } from '../client/connect.js';
 import {
   CASE_NAME,
@@ -18,9 +17,10 @@ import {
   type RenewalListItem,
   type RenewalTarget,
 } from './operators.js';
-import { createRenewalClient } from '../client/renewals.js';
+import { createRenewalOperations } from '../client/operations.js';
 import { parseDuration } from '../config/duration.js';
-import { loadConfig } from '../config/index.js';
+import { loadOpsConfig } from '../config/index.js';
+import { reach } from '../config/startup.js';
 import { RENEWAL_STAGES, type RenewalKind, type RenewalOutcome } from '../workflows/definitions.js';
 import { formatParisTime } from '../workflows/details.js';
 import { describeStage as describeLegacyStage } from '../workflows/legacy/details.js';
@@ -226,17 +226,10 @@ export async function main(argv: string[]): Promise<number> {
     return values.help ? EXIT.ok : EXIT.usage;
   }
 
-  const config = loadConfig();
-  const temporal = await connectTemporal(config);
+  const config = loadOpsConfig();
+  const temporal = await reach('Temporal', config.temporal.address, 'TEMPORAL_ADDRESS', () => connectTemporal(config));
   try {
-    const renewals = createRenewalClient({
-      client: temporal.client,
-      taskQueue: config.temporal.taskQueue,
-      policy: config.renewal,
-      renewalIdSecret: config.temporal.renewalIdSecret,
-      sealer: createFieldSealer(config.payloadCodec.fieldSealKey),
-      linkKey: config.linkKey,
-    });
+    const renewals = createRenewalOperations({ client: temporal.client, renewalIdSecret: config.renewalIdSecret });
     const tools = createOperatorTools({ client: temporal.client, renewals });
     const now = new Date();
 

@@ -41,7 +41,7 @@ import {
   RenewalStage as RenewalStageKey,
   RenewalStageSince,
 } from '../workflows/search-attributes.js';
-import type { RenewalClient } from '../client/renewals.js';
+import type { RenewalOperations } from '../client/operations.js';
 
 export const isRenewalStage = (value: string): value is RenewalStage => (RENEWAL_STAGES as readonly string[]).includes(value);
 const isRenewalOutcome = (value: string): value is RenewalOutcome => (RENEWAL_OUTCOMES as readonly string[]).includes(value);
@@ -238,7 +238,7 @@ const MAX_REASON_LENGTH = 500;
 
 export interface OperatorToolsOptions {
   client: Client;
-  renewals: Pick<RenewalClient, 'workflowIdFor' | 'status' | 'cancel' | 'resendLink'>;
+  renewals: Pick<RenewalOperations, 'workflowIdFor' | 'status' | 'cancel' | 'resendLink'>;
   /** How long `status` waits for a worker to answer the query before reporting without it. */
   queryTimeoutMs?: number;
   /** How long `resend` waits for a worker to carry out the update. */

@@ -12,7 +12,7 @@ import { postedForm } from './middleware/form/index.js';
 import { requestLog } from './middleware/request-log/index.js';
 import { securityHeaders } from './middleware/security-headers/index.js';
 import { sessions } from './middleware/session/index.js';
-import { page, tooManyRequests } from './respond.js';
+import { page } from './respond.js';
 import { codeRoutes, codeTestHook } from './routes/code.js';
 import { helpRoutes } from './routes/help.js';
 import { linkRoutes } from './routes/link.js';
@@ -21,16 +21,7 @@ import { requestRoutes } from './routes/request.js';
 import { staticRoutes } from './routes/static.js';
 import { createServices } from './services.js';
 import type { AppEnv, WebDeps } from './types.js';
-import {
-  BadRequestPage,
-  ForbiddenPage,
-  NotFoundPage,
-  ServerErrorPage,
-  TooLargePage,
-  TooManyPage,
-  UnavailablePage,
-} from './views/errors.js';
-import { ERRORS } from '../copy/pages.js';
+import { BadRequestPage, ForbiddenPage, NotFoundPage, ServerErrorPage, TooLargePage, UnavailablePage } from './views/errors.js';
 import { RENEWAL_KINDS } from '../workflows/definitions.js';
 import { isTemporalUnavailable } from '../client/unavailable.js';
 
@@ -48,7 +39,7 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
   app.use(
     csrfProtection({
       publicBaseUrl: web.publicBaseUrl,
-      secret: web.cookieSecret,
+      secret: deps.cookieSecret,
       secure: web.secureCookies,
       field: (c) => c.get('form')?.[CSRF_FIELD],
     }),
@@ -56,7 +47,7 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
   app.use(
     sessions({
       store: deps.store,
-      secret: web.cookieSecret,
+      secret: deps.cookieSecret,
       secure: web.secureCookies,
       idleMs: web.sessionIdleMs,
       absoluteMs: web.sessionLifetimeMs,
@@ -67,12 +58,7 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
   app.on('POST', '*', async (c, next) => {
     if (c.req.path.startsWith(`${PATHS.captcha}/`)) return next();
     const verdict = await s.limits.postsPerAddress.consume(c.var.clientAddress);
-    if (!verdict.allowed)
-      return tooManyRequests(
-        c,
-        <TooManyPage body={[ERRORS.tooMany.body, ERRORS.tooMany.retry(verdict.retryAfterMs)]} />,
-        verdict.retryAfterMs,
-      );
+    if (!verdict.allowed) return s.refuse(c, 'posts-per-address', verdict.retryAfterMs);
     await next();
   });
 
@@ -93,7 +79,7 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
 function errorPage(err: Error, c: Context<AppEnv>, deps: WebDeps) {
   const path = loggablePath(c.req.path);
   if (err instanceof CsrfTokenError || (err instanceof HTTPException && err.status === 403)) {
-    deps.logger.warn({ event: 'post-refused-csrf', path }, 'POST refused: origin or form token');
+    deps.logger.warn({ event: 'post-refused-csrf', client: c.var.clientAddress, path }, 'POST refused: origin or form token');
     const retry = c.req.path.startsWith(`${PATHS.captcha}/`) || c.req.path === PATHS.logout ? PATHS.login : c.req.path;
     return page(c, <ForbiddenPage retry={retry} />, 403);
   }
@@ -103,7 +89,10 @@ function errorPage(err: Error, c: Context<AppEnv>, deps: WebDeps) {
   }
   // The shared store or Temporal cannot be reached: say so, record nothing, never go on without them.
   if (isStoreError(err) || isTemporalUnavailable(err)) {
-    deps.logger.error({ event: 'dependency-unavailable', path, err: { name: err.name, message: err.message } }, 'service unavailable');
+    deps.logger.error(
+      { event: 'dependency-unavailable', client: c.var.clientAddress, path, err: { name: err.name, message: err.message } },
+      'service unavailable',
+    );
     c.header('Retry-After', '30');
     return page(c, <UnavailablePage />, 503);
   }

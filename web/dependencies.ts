@@ -7,24 +7,29 @@ import { createAccountLogin } from '../client/accounts.js';
 import { connectTemporal } from '../client/connect.js';
 import { createRenewalClient, type RenewalClient } from '../client/renewals.js';
 import { createFieldSealer } from '../codec/sealed-field.js';
-import type { Config } from '../config/index.js';
+import type { WebConfig } from '../config/index.js';
+import { reach } from '../config/startup.js';
 import { createCodeSpeech } from './captcha/audio.js';
 import type { WebDeps } from './types.js';
 
 export async function connectWebDependencies(
-  config: Config,
+  config: WebConfig,
   logger: Logger,
 ): Promise<WebDeps & { renewals: RenewalClient; close(): Promise<void> }> {
-  const temporal = await connectTemporal(config);
-  const registry = await connectRegistry(config.mongo.uri, config.mongo.database);
-  const store = await connectStore(config.store.url);
+  const temporal = await reach('Temporal', config.temporal.address, 'TEMPORAL_ADDRESS', () => connectTemporal(config));
+  const registry = await reach('the registry (MongoDB)', config.mongo.uri, 'MONGODB_URI', () =>
+    connectRegistry(config.mongo.uri, config.mongo.database),
+  );
+  const store = await reach('the shared store (Redis)', config.store.url.replace(/\/\/[^@/]*@/, '//'), 'REDIS_URL', () =>
+    connectStore(config.store.url),
+  );
   const mailer = createSmtpMailer(config.smtp);
   const renewals = createRenewalClient({
     client: temporal.client,
     taskQueue: config.temporal.taskQueue,
     policy: config.renewal,
-    renewalIdSecret: config.temporal.renewalIdSecret,
-    sealer: createFieldSealer(config.payloadCodec.fieldSealKey),
+    renewalIdSecret: config.renewalIdSecret,
+    sealer: createFieldSealer(config.fieldSeal),
     linkKey: config.linkKey,
   });
   return {
@@ -34,6 +39,7 @@ export async function connectWebDependencies(
     store,
     speech: createCodeSpeech(),
     web: config.web,
+    cookieSecret: config.cookieSecret,
     renewal: config.renewal,
     helpdeskEmail: config.smtp.helpdesk,
     logger,

@@ -1,13 +1,16 @@
 /** The web process: configuration → dependencies → app → HTTP server, stopped cleanly on SIGINT/SIGTERM. */
 import { serve } from '@hono/node-server';
-import { loadConfig } from '../config/index.js';
+import { loadWebConfig } from '../config/index.js';
 import { createLogger } from '../config/logger.js';
+import { startProcess } from '../config/startup.js';
 import { createApp } from './app.js';
 import { connectWebDependencies } from './dependencies.js';
 
-const config = loadConfig();
-const logger = createLogger(config, 'web');
-const deps = await connectWebDependencies(config, logger);
+const { config, logger, deps } = await startProcess('web', async () => {
+  const config = loadWebConfig();
+  const logger = createLogger(config, 'web');
+  return { config, logger, deps: await connectWebDependencies(config, logger) };
+});
 const app = createApp(deps);
 
 const server = serve({ fetch: app.fetch, hostname: config.web.host, port: config.web.port }, (info) => {

@@ -29,6 +29,8 @@ export interface WebDeps {
   store: Store;
   speech: CodeSpeech;
   web: Config['web'];
+  /** Signs cookies and keys the web's derived keys (security codes, limits). */
+  cookieSecret: string;
   /** Delays the pages announce (the workflow enforces them). */
   renewal: Pick<Config['renewal'], 'linkTtlMs'>;
   helpdeskEmail: string;

@@ -10,9 +10,12 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { failureConverterPath } from '../codec/data-converter.js';
 
 /** What gets bundled: every workflow the worker runs is exported from here. */
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** The workflows and the failure converter they encode failures with (codec/data-converter.ts). */
+export const workflowBundleOptions = { workflowsPath, failureConverterPath };
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
@@ -32,7 +35,7 @@ export async function buildWorkflowBundle(
   outFile: string,
   logger?: Parameters<typeof bundleWorkflowCode>[0]['logger'],
 ): Promise<{ bytes: number }> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger });
+  const { code } = await bundleWorkflowCode({ ...workflowBundleOptions, logger });
   mkdirSync(dirname(outFile), { recursive: true });
   const partial = `${outFile}.${process.pid}.partial`;
   writeFileSync(partial, code);

@@ -145,8 +145,8 @@ async function main(): Promise<number> {
   const renewalOptions = {
     client: renewalTemporal.client,
     taskQueue: config.temporal.taskQueue,
-    renewalIdSecret: config.temporal.renewalIdSecret,
-    sealer: createFieldSealer(config.payloadCodec.fieldSealKey),
+    renewalIdSecret: config.renewalIdSecret,
+    sealer: createFieldSealer(config.fieldSeal),
     linkKey: config.linkKey,
   };
   const renewals = createRenewalClient({ ...renewalOptions, policy: config.renewal });

@@ -17,9 +17,24 @@ export const DEMO_ACCOUNTS: Omit<DemoAccount, 'identifier'>[] = [
   { numic: '2026000003', email: 'ines.petit@example.org', phone: '+33612345603', password: 'Etoile-Filante-2026' },
 ];
 
-/** Creates or resets the demo accounts (fresh identifier each time) and returns their credentials. */
+export class NotADemoAccountError extends Error {
+  override name = 'NotADemoAccountError';
+}
+
+/**
+ * Creates or resets the demo accounts (fresh identifier each time) and returns their credentials.
+ * An account holding a demo NUMIC with another email is a citizen's: it is never overwritten.
+ */
 export async function seedDemoAccounts(registry: Registry, accounts = DEMO_ACCOUNTS): Promise<(DemoAccount & { account: Account })[]> {
   await registry.ensureIndexes();
+  for (const demo of accounts) {
+    const holder = await registry.findByNumic(demo.numic);
+    if (holder && holder.email.toLowerCase() !== demo.email.toLowerCase()) {
+      throw new NotADemoAccountError(
+        `NUMIC ${demo.numic} belongs to an account that is not a demo account: npm run seed leaves it alone and stops.`,
+      );
+    }
+  }
   const seeded = [];
   for (const demo of accounts) {
     const identifier = randomIdentifier();

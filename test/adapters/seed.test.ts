@@ -4,7 +4,9 @@ import { connectRegistry, type Registry } from '../../adapters/registry.js';
 import { verifyPassword } from '../../adapters/passwords.js';
 import { loadConfig } from '../../config/index.js';
 import { isWellFormedIdentifier } from '../../domain/identifier.js';
-import { DEMO_ACCOUNTS, seedDemoAccounts } from '../../dev/scripts/seed-accounts.js';
+import { hashPassword } from '../../adapters/passwords.js';
+import { randomIdentifier } from '../../domain/identifier.js';
+import { DEMO_ACCOUNTS, NotADemoAccountError, seedDemoAccounts } from '../../dev/scripts/seed-accounts.js';
 
 let registry: Registry;
 beforeAll(async () => {
@@ -27,5 +29,18 @@ describe('seedDemoAccounts', () => {
     const second = await seedDemoAccounts(registry);
     expect(second.map((a) => a.account.id)).toEqual(first.map((a) => a.account.id));
     expect(await registry.findByIdentifier(first[0]!.identifier)).toBeNull();
+  });
+
+  it('refuses to overwrite an account holding a demo NUMIC with another email (a citizen’s), and changes nothing', async () => {
+    const demo = { numic: '2026999999', email: 'demo@example.org', phone: '+33600000000', password: 'Demo-2026' };
+    const citizen = await registry.create({
+      numic: demo.numic,
+      email: 'vrai.usager@example.org',
+      phone: '+33611111111',
+      identifier: randomIdentifier(),
+      passwordHash: await hashPassword('Le-Sien-2026'),
+    });
+    await expect(seedDemoAccounts(registry, [demo])).rejects.toThrow(NotADemoAccountError);
+    expect(await registry.findById(citizen.id)).toEqual(citizen);
   });
 });

@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES, loadConfig } from '../../config/index.js';
+import { CONFIG_VARIABLES, loadCodecServerConfig, loadWebConfig, loadWorkerConfig } from '../../config/index.js';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
 import { renewalSearchAttributes } from '../../workflows/search-attributes.js';
@@ -33,6 +33,12 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   volumes?: Record<string, unknown>;
 };
 const services = Object.entries(compose.services);
+/** The configuration loader of each app service's process. */
+const PROCESS_OF: Record<string, (env: Record<string, string>) => unknown> = {
+  web: loadWebConfig,
+  worker: loadWorkerConfig,
+  'codec-server': loadCodecServerConfig,
+};
 const appServices = services.filter(([, s]) => s.build !== undefined);
 
 function environmentOf(service: Service): Record<string, string> {
@@ -128,6 +134,7 @@ describe('docker-compose.yml', () => {
       const entry = command.find((arg) => arg.endsWith('.ts'));
       expect(entry, `${name} runs a TypeScript entry`).toBeDefined();
       expect(existsSync(`${root}${entry}`), `${name}'s entry ${entry} exists`).toBe(true);
+      expect(PROCESS_OF[name], `${name} has a configuration loader`).toBeDefined();
     }
     expect(existsSync(`${root}Dockerfile`)).toBe(true);
     expect(read('Dockerfile')).toMatch(/^FROM node:20\.\d+\.\d+/m);
@@ -141,26 +148,73 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives every app service a valid production configuration once .env is filled from .env.example', () => {
+  it('gives every app service a valid configuration once .env is filled from .env.example', () => {
     const dotenv = filledDotenv();
     for (const [name, service] of appServices) {
       const env = Object.fromEntries(Object.entries(environmentOf(service)).map(([key, value]) => [key, interpolate(value, dotenv)]));
-      expect(env.NODE_ENV, name).toBe('production');
-      expect(() => loadConfig(env), name).not.toThrow();
+      expect(() => PROCESS_OF[name]!(env), name).not.toThrow();
+    }
+  });
+
+  it('gives each app service the secrets its process uses and no other, enough for production', () => {
+    const dotenv = filledDotenv();
+    const production = {
+      NODE_ENV: 'production',
+      PUBLIC_BASE_URL: 'https://consulat.example.fr',
+      SMS_PROVIDER: 'http',
+      SMS_HTTP_URL: 'https://sms.example.fr',
+    };
+    const secretsOf = (env: Record<string, string>) =>
+      Object.keys(env).filter((key) => /KEY$|SECRET|TOKEN/.test(key) && !/_ID$|PREVIOUS/.test(key) && env[key]);
+    const expected: Record<string, string[]> = {
+      web: ['COOKIE_SECRET', 'FIELD_SEAL_PUBLIC_KEY', 'LINK_KEY', 'PAYLOAD_KEY', 'RENEWAL_ID_SECRET'],
+      worker: ['FIELD_SEAL_PRIVATE_KEY', 'LINK_KEY', 'PAYLOAD_KEY'],
+      'codec-server': ['CODEC_SERVER_TOKEN', 'PAYLOAD_KEY'],
+    };
+    for (const [name, service] of appServices) {
+      const env = Object.fromEntries(Object.entries(environmentOf(service)).map(([key, value]) => [key, interpolate(value, dotenv)]));
+      expect(secretsOf(env).sort(), name).toEqual(expected[name]);
+      expect(() => PROCESS_OF[name]!({ ...env, ...production }), name).not.toThrow();
     }
   });
 
   it('refuses to start without the secrets, and documents each of them in .env.example', () => {
     const { all, required } = interpolatedVariables(read('docker-compose.yml'));
     expect([...required].sort()).toEqual(
-      expect.arrayContaining(['CODEC_SERVER_TOKEN', 'COOKIE_SECRET', 'FIELD_SEAL_KEY', 'LINK_KEY', 'PAYLOAD_KEY', 'RENEWAL_ID_SECRET']),
+      expect.arrayContaining([
+        'CODEC_SERVER_TOKEN',
+        'COOKIE_SECRET',
+        'FIELD_SEAL_PRIVATE_KEY',
+        'FIELD_SEAL_PUBLIC_KEY',
+        'LINK_KEY',
+        'PAYLOAD_KEY',
+        'RENEWAL_ID_SECRET',
+      ]),
     );
     for (const name of required) expect(Object.keys(dotenvExample), `${name} in .env.example`).toContain(name);
     for (const name of Object.keys(dotenvExample)) expect([...all], `.env.example's ${name} is used`).toContain(name);
     const secretsInClear = appServices.flatMap(([, s]) =>
-      Object.entries(environmentOf(s)).filter(([key, value]) => /KEY|SECRET|TOKEN|PASSWORD/.test(key) && !value.startsWith('${')),
+      Object.entries(environmentOf(s)).filter(([key, value]) => /KEY$|SECRET|TOKEN|PASSWORD/.test(key) && !value.startsWith('${')),
     );
     expect(secretsInClear).toEqual([]);
+  });
+
+  it('runs two web instances behind a pinned reverse proxy, which alone publishes the portal, and workers that scale', () => {
+    const web = compose.services.web!;
+    expect((web as { deploy?: { replicas?: number } }).deploy?.replicas).toBeGreaterThanOrEqual(2);
+    expect(web.ports ?? []).toEqual([]);
+    expect(environmentOf(web).TRUST_PROXY).toBe('true');
+    const proxy = compose.services.proxy!;
+    expect(proxy.image).toMatch(/^nginx:\d+\.\d+\.\d+/);
+    expect(hostPorts(proxy)).toEqual([3000]);
+    const conf = read('docker/nginx/portal.conf');
+    expect(conf).toMatch(/http:\/\/web:3000/);
+    expect(conf).toContain('proxy_set_header X-Forwarded-For $remote_addr;');
+    // `docker compose up --scale worker=3` needs a worker with no fixed name and no published port.
+    const worker = compose.services.worker as Service & { container_name?: string };
+    expect(worker.container_name).toBeUndefined();
+    expect(worker.ports ?? []).toEqual([]);
+    expect(dependsOn(web).map(([target]) => target)).toContain('redis');
   });
 
   it('runs the worker on the workflow bundle built into the image, out of the volumes', () => {

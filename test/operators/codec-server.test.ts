@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { createCodecServerApp } from '../../codec/server/app.js';
 import { fromJsonPayload, toJsonPayload, type JSONPayload } from '../../codec/server/json-payloads.js';
-import { SESSION_COOKIE } from '../../codec/server/session.js';
+import { SESSION_COOKIE } from '../../codec/server/app.js';
 
 const token = randomBytes(24).toString('base64url');
 const uiOrigin = 'http://localhost:8233';

@@ -318,8 +318,8 @@ describe('ops tools', () => {
       client: dev.client,
       taskQueue: `sans-worker-${randomUUID()}`,
       policy: h.config.renewal,
-      renewalIdSecret: h.config.temporal.renewalIdSecret,
-      sealer: createFieldSealer(h.config.payloadCodec.fieldSealKey),
+      renewalIdSecret: h.config.renewalIdSecret,
+      sealer: createFieldSealer(h.config.fieldSeal),
       linkKey: h.config.linkKey,
     });
     await orphans.requestRenewal({ kind: 'password', numic: account.numic, email: account.email });

@@ -80,8 +80,8 @@ beforeAll(async () => {
     client: temporal.client,
     taskQueue: config.temporal.taskQueue,
     policy: config.renewal,
-    renewalIdSecret: config.temporal.renewalIdSecret,
-    sealer: createFieldSealer(config.payloadCodec.fieldSealKey),
+    renewalIdSecret: config.renewalIdSecret,
+    sealer: createFieldSealer(config.fieldSeal),
     linkKey: config.linkKey,
   });
 }, 180_000);

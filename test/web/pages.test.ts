@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadWebConfig } from '../../config/index.js';
 import { createApp } from '../../web/app.js';
+import { productionSecrets } from '../support/config.js';
 import { ERRORS, LOGIN, SITE } from '../../copy/pages.js';
 import { fakeDeps, routeTestConfig } from './support/fakes.js';
 import { PageClient, textOf } from './support/page-client.js';
@@ -66,18 +68,15 @@ describe('page shell and web hygiene', () => {
       expect(cookie).not.toContain('Secure');
     }
 
-    const key = Buffer.alloc(32, 7).toString('base64');
-    const config = routeTestConfig({
+    // The web's own production configuration, over the test one (its store, its ports).
+    const production = loadWebConfig({
+      ...process.env,
+      ...productionSecrets(),
       NODE_ENV: 'production',
       CAPTCHA_TEST_HOOK: 'false',
       PUBLIC_BASE_URL: 'https://consulat.example.fr',
-      PAYLOAD_KEY: key,
-      FIELD_SEAL_KEY: key,
-      LINK_KEY: key,
-      COOKIE_SECRET: 'cookie-secret-for-the-test-only',
-      RENEWAL_ID_SECRET: 'renewal-id-secret-for-the-test',
-      CODEC_SERVER_TOKEN: 'codec-token',
     });
+    const config = { ...routeTestConfig(), ...production };
     const prod = await new PageClient(createApp(await fakeDeps({ config })), undefined, 'https://consulat.example.fr').get(
       '/identifiant-perdu',
     );

@@ -5,7 +5,8 @@
 import wavefile from 'wavefile';
 import { describe, expect, it } from 'vitest';
 import { CODE } from '../../copy/pages.js';
-import { ConfigError, loadConfig } from '../../config/index.js';
+import { ConfigError, loadConfig, loadWebConfig } from '../../config/index.js';
+import { productionSecrets } from '../support/config.js';
 import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
 import { createApp } from '../../web/app.js';
 import { fakeAccounts, fakeDeps, routeTestConfig } from './support/fakes.js';
@@ -241,17 +242,15 @@ describe('the test-only hook', () => {
   it('is off when the configuration does not mention it, and refused in production', () => {
     const env = { NODE_ENV: 'test', DATA_DIR: routeTestConfig().dataDir } as const;
     expect(loadConfig(env).web.captchaTestHook).toBe(false);
-    const key = Buffer.alloc(32, 1).toString('base64');
     const production = {
       ...env,
+      ...productionSecrets(),
       NODE_ENV: 'production',
-      PAYLOAD_KEY: key,
-      FIELD_SEAL_KEY: key,
-      LINK_KEY: key,
+      PUBLIC_BASE_URL: 'https://consulat.example.fr',
       CAPTCHA_TEST_HOOK: 'true',
-    } as const;
-    expect(() => loadConfig(production)).toThrow(ConfigError);
-    expect(() => loadConfig(production)).toThrow(/CAPTCHA_TEST_HOOK/);
+    };
+    expect(() => loadWebConfig(production)).toThrow(ConfigError);
+    expect(() => loadWebConfig(production)).toThrow(/CAPTCHA_TEST_HOOK/);
   });
 
   it('answers only the browser’s own code', async () => {

@@ -16,18 +16,19 @@ import { createSmtpMailer, type Mailer } from '../../adapters/mailer.js';
 import { connectRegistry } from '../../adapters/registry.js';
 import { hashPassword } from '../../adapters/passwords.js';
 import { createDevSmsProvider } from '../../adapters/sms/dev-provider.js';
-import { createFieldSealer } from '../../codec/sealed-field.js';
+import { createFieldOpener, createFieldSealer } from '../../codec/sealed-field.js';
 import { randomIdentifier } from '../../domain/identifier.js';
 import { LINK_EMAIL_SUBJECT } from '../../copy/emails.js';
 import { RENEWAL_PATHS } from '../../domain/paths.js';
 import type { RenewalKind, RenewalResult } from '../../workflows/definitions.js';
-import { createRenewalWorker, workflowsPath } from '../../worker/create-worker.js';
+import { createRenewalWorker } from '../../worker/create-worker.js';
+import { workflowBundleOptions } from '../../worker/workflow-bundle.js';
 import { waitForMessages } from '../support/mailpit.js';
 import { quietTemporalRuntime } from '../support/temporal.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One webpack bundle per test file instead of one per worker. */
-export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger }));
+export const workflowBundle = () => (bundle ??= bundleWorkflowCode({ ...workflowBundleOptions, logger: quietLogger }));
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 
@@ -74,14 +75,14 @@ export async function startRenewalHarness({
   const smtp = createSmtpMailer(config.smtp);
   const mailer = wrapMailer(smtp);
   const sms = createDevSmsProvider(mkdtempSync(join(tmpdir(), 'sms-')));
-  const sealer = createFieldSealer(config.payloadCodec.fieldSealKey);
+  const sealer = createFieldSealer(config.fieldSeal);
   const dependencies = {
     registry,
     mailer,
     sms,
-    sealer,
+    sealer: createFieldOpener(config.fieldOpen),
     linkKey: config.linkKey,
-    linkSecretKey: config.linkSecretKey,
+    linkSecretKey: config.fieldOpen.linkSecretKey,
     publicBaseUrl: config.web.publicBaseUrl,
     helpdeskEmail: config.smtp.helpdesk,
   };
@@ -97,7 +98,7 @@ export async function startRenewalHarness({
     client,
     taskQueue,
     policy: config.renewal,
-    renewalIdSecret: config.temporal.renewalIdSecret,
+    renewalIdSecret: config.renewalIdSecret,
     sealer,
     linkKey: config.linkKey,
   });
@@ -118,7 +119,7 @@ export async function startRenewalHarness({
         client,
         taskQueue,
         policy: { ...config.renewal, ...policy },
-        renewalIdSecret: config.temporal.renewalIdSecret,
+        renewalIdSecret: config.renewalIdSecret,
         sealer,
         linkKey: config.linkKey,
       });

@@ -8,6 +8,7 @@ import { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { openLinkToken } from '../../codec/link-token.js';
+import { SCENARIOS } from '../histories/scenarios.js';
 import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from './harness.js';
 
 let dev: DevServer;
@@ -39,12 +40,58 @@ function payloads(value: unknown, out: Payload[] = []): Payload[] {
   return out;
 }
 
-async function stored(workflowId: string) {
+async function stored(workflowId: string, runId?: string) {
   const raw = new Client({ connection: dev.client.connection, namespace: h.config.temporal.namespace });
-  const history = await raw.workflow.getHandle(workflowId).fetchHistory();
+  const history = await raw.workflow.getHandle(workflowId, runId).fetchHistory();
   const codec = new AesGcmCodec(h.config.payloadCodec);
   return { raw: texts(history).join('\n'), decoded: texts(await codec.decode(payloads(history))).join('\n') };
 }
+
+describe('the stored history of every path', () => {
+  it.each(Object.keys(SCENARIOS))(
+    '%s: no email, phone, NUMIC, identifier or password in clear in any field; no secret once decoded',
+    { timeout: 60_000 },
+    async (name) => {
+      const { workflowId, runId, account } = await SCENARIOS[name]!(h);
+      const { raw, decoded } = await stored(workflowId, runId);
+      for (const clear of [account.email, account.phone, account.numic, account.identifier, account.password])
+        expect(raw).not.toContain(clear);
+      for (const secret of [account.password, account.identifier, account.phone]) expect(decoded).not.toContain(secret);
+      const sent = (await h.sms.read())
+        .filter((m) => m.to === account.phone)
+        .map((m) => /est (\S+) \./.exec(m.text)?.[1])
+        .filter(Boolean);
+      for (const password of sent) expect(`${raw}${decoded}`).not.toContain(password);
+    },
+  );
+
+  it('keeps a failure’s message encrypted too: an SMTP rejection naming the recipient', { timeout: 60_000 }, async () => {
+    let refusals = 1;
+    // A server whose answer quotes the address, thrown as is (as an adapter that did not clean it would).
+    const leaky = await startRenewalHarness({
+      ...dev,
+      wrapMailer: (mailer) => ({
+        ...mailer,
+        async send(email) {
+          if (refusals-- > 0) throw new Error(`550 5.1.1 <${email.to}>: Recipient address rejected`);
+          return mailer.send(email);
+        },
+      }),
+    });
+    try {
+      const account = await leaky.createAccount();
+      await leaky.renewals.requestRenewal({ kind: 'identifier', numic: account.numic, email: account.email });
+      await leaky.linkToken(account.email);
+      const { raw, decoded } = await stored(account.workflowId);
+      expect(raw).not.toContain(account.email);
+      expect(raw).not.toContain('Recipient address rejected');
+      expect(decoded).toContain('Recipient address rejected'); // the failure is there, encrypted
+      await leaky.renewals.cancel(account.workflowId, 'fin du test');
+    } finally {
+      await leaky.stop();
+    }
+  });
+});
 
 describe('the stored history of a completed renewal', () => {
   it('of an identifier: no email, phone, NUMIC, password, identifier or link secret in clear, and no secret once decoded', async () => {

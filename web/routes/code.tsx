@@ -3,13 +3,12 @@
  * button does it), the spoken code, and, in tests only, the current answer.
  */
 import { Hono } from 'hono';
-import { CODE, ERRORS } from '../../copy/pages.js';
+import { CODE } from '../../copy/pages.js';
 import { PATHS } from '../../domain/paths.js';
 import { isCodePurpose } from '../captcha/challenge.js';
-import { page, tooManyRequests } from '../respond.js';
+import { page } from '../respond.js';
 import type { Services } from '../services.js';
 import type { AppEnv } from '../types.js';
-import { TooManyPage } from '../views/errors.js';
 import { CodeField } from '../views/components.js';
 import { MessagePage } from '../views/layout.js';
 
@@ -20,12 +19,7 @@ export function codeRoutes(s: Services) {
     const purpose = c.req.param('purpose');
     if (!isCodePurpose(purpose)) return c.notFound();
     const verdict = await s.limits.codeMediaPerAddress.consume(c.var.clientAddress);
-    if (!verdict.allowed)
-      return tooManyRequests(
-        c,
-        <TooManyPage body={[ERRORS.tooMany.body, ERRORS.tooMany.retry(verdict.retryAfterMs)]} />,
-        verdict.retryAfterMs,
-      );
+    if (!verdict.allowed) return s.refuse(c, 'code-media-per-address', verdict.retryAfterMs);
     c.header('Cache-Control', 'no-store');
     return c.html(<CodeField code={await s.codeFor(c, purpose)} ttl={s.codeTtl} refreshed />);
   });
@@ -39,12 +33,7 @@ export function codeRoutes(s: Services) {
       return page(c, <MessagePage title={CODE.legend} body={CODE.audioUnavailable} status={404} severity="warning" />, 404);
     }
     const verdict = await s.limits.codeMediaPerAddress.consume(c.var.clientAddress);
-    if (!verdict.allowed)
-      return tooManyRequests(
-        c,
-        <TooManyPage body={[ERRORS.tooMany.body, ERRORS.tooMany.retry(verdict.retryAfterMs)]} />,
-        verdict.retryAfterMs,
-      );
+    if (!verdict.allowed) return s.refuse(c, 'code-media-per-address', verdict.retryAfterMs);
     const wav = await s.deps.speech.speak(
       [...code.digits].map((d) => CODE.digits[Number(d)]!),
       code.seed,

@@ -5,14 +5,13 @@
  */
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { ERRORS, LINK, NEW_IDENTIFIER, PASSWORD_SENT, SITE, deadLink } from '../../copy/pages.js';
+import { LINK, NEW_IDENTIFIER, PASSWORD_SENT, SITE, deadLink } from '../../copy/pages.js';
 import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
 import type { DeadLinkReason, LinkState, RenewalKind } from '../../workflows/definitions.js';
 import { validate, wantsCodeRefresh, type FieldErrors } from '../forms.js';
-import { page, redirectAfterPost, tooManyRequests, type Status } from '../respond.js';
+import { page, redirectAfterPost, type Status } from '../respond.js';
 import type { Services } from '../services.js';
 import type { AppEnv } from '../types.js';
-import { TooManyPage } from '../views/errors.js';
 import { MessagePage } from '../views/layout.js';
 import { NewIdentifierView, PasswordSentView, SECRET_FIELD, SecretView } from '../views/link.js';
 
@@ -94,12 +93,7 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
 
   app.get(route, async (c) => {
     const verdict = await s.limits.linkViewsPerAddress.consume(c.var.clientAddress);
-    if (!verdict.allowed)
-      return tooManyRequests(
-        c,
-        <TooManyPage body={[ERRORS.tooMany.body, ERRORS.tooMany.retry(verdict.retryAfterMs)]} />,
-        verdict.retryAfterMs,
-      );
+    if (!verdict.allowed) return s.refuse(c, 'link-views-per-address', verdict.retryAfterMs);
     return secretPage(c, await s.deps.renewals.linkState(kind, c.req.param('token')!));
   });
 

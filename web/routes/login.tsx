@@ -10,11 +10,10 @@ import { LOGIN } from '../../copy/pages.js';
 import { normaliseIdentifier } from '../../domain/identifier.js';
 import { PATHS } from '../../domain/paths.js';
 import { validate } from '../forms.js';
-import { page, redirectAfterPost, tooManyRequests, type Status } from '../respond.js';
+import { page, redirectAfterPost, type Status } from '../respond.js';
 import type { Services } from '../services.js';
 import type { AppEnv } from '../types.js';
 import { AccountView } from '../views/account.js';
-import { TooManyPage } from '../views/errors.js';
 import { LoginView, type LoginViewProps } from '../views/login.js';
 
 const LoginSchema = z.object({
@@ -51,12 +50,17 @@ export function loginRoutes(s: Services) {
     const address = c.var.clientAddress;
 
     const thisClient = await limits.loginFailuresPerAccountAndAddress.reached(identifier, address);
-    if (!thisClient.allowed) {
-      s.deps.logger.warn({ event: 'login-refused-rate-limited' }, 'login refused: too many failures from this address');
-      return tooManyRequests(c, <TooManyPage body={[LOGIN.tooMany(thisClient.retryAfterMs)]} />, thisClient.retryAfterMs);
-    }
+    if (!thisClient.allowed)
+      return s.refuse(
+        c,
+        'login-failures-per-account-address',
+        thisClient.retryAfterMs,
+        [LOGIN.tooMany(thisClient.retryAfterMs)],
+        identifier,
+      );
     const underAttack = !(await limits.loginFailuresPerAccount.reached(identifier)).allowed;
     if (underAttack) {
+      s.audit(c, 'login-code-required', { account: identifier });
       const code = await s.checkCode(c, 'login', c.var.form);
       if (!code.ok) return form(c, { identifier: typed, errors: code.errors }, true, code.blocked ? 429 : 422);
     }
@@ -67,11 +71,12 @@ export function loginRoutes(s: Services) {
         limits.loginFailuresPerAccountAndAddress.consume(identifier, address),
         limits.loginFailuresPerAccount.consume(identifier),
       ]);
-      s.deps.logger.info({ event: 'login-failed' }, 'login refused');
+      s.audit(c, 'login-failed', { account: identifier });
       const nowUnderAttack = !(await limits.loginFailuresPerAccount.reached(identifier)).allowed;
       return form(c, { identifier: typed, failed: true }, nowUnderAttack, 401);
     }
     await limits.loginFailuresPerAccountAndAddress.reset(identifier, address);
+    s.audit(c, 'login-succeeded', { account: identifier });
     const { accountId, credentials } = login;
     await c.var.startSession({ login: { accountId, identifier: login.identifier, credentials } }); // a new ID once authenticated
     return redirectAfterPost(c, PATHS.account);

@@ -6,10 +6,9 @@ import { isValidNumic, normaliseNumic } from '../../domain/account-keys.js';
 import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
 import type { RenewalKind } from '../../workflows/definitions.js';
 import { validate, wantsCodeRefresh } from '../forms.js';
-import { page, redirectAfterPost, tooManyRequests, type Status } from '../respond.js';
+import { page, redirectAfterPost, type Status } from '../respond.js';
 import type { Services } from '../services.js';
 import type { AppEnv } from '../types.js';
-import { TooManyPage } from '../views/errors.js';
 import { MessagePage } from '../views/layout.js';
 import { RequestView, type RequestViewProps } from '../views/request.js';
 
@@ -52,7 +51,8 @@ export function requestRoutes(kind: RenewalKind, s: Services) {
     }
     // This client's own requests for this NUMIC: a stranger's requests never use up the owner's.
     const verdict = await s.limits.requestsPerAccountAndAddress.consume(result.data.numic, c.var.clientAddress);
-    if (!verdict.allowed) return tooManyRequests(c, <TooManyPage body={[REQUEST.tooMany(verdict.retryAfterMs)]} />, verdict.retryAfterMs);
+    if (!verdict.allowed)
+      return s.refuse(c, 'requests-per-account-address', verdict.retryAfterMs, [REQUEST.tooMany(verdict.retryAfterMs)], result.data.numic);
     // Same call, same answer whatever the match and whatever the account's state: the workflow decides later.
     await s.deps.renewals.requestRenewal({ kind, numic: result.data.numic, email: result.data.courriel });
     return redirectAfterPost(c, paths.confirmation);

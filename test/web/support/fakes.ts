@@ -122,6 +122,7 @@ export async function fakeDeps(
     store: await testStore(config.store.url),
     speech: createCodeSpeech(),
     web: config.web,
+    cookieSecret: config.cookieSecret,
     renewal: config.renewal,
     helpdeskEmail: config.smtp.helpdesk,
     logger: pino({ level: 'silent' }),

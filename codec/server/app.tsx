@@ -3,19 +3,29 @@
  * operators (Temporal's codec server protocol): `POST …/decode` and `POST …/encode` take and return
  * `{"payloads": [...]}` in proto3 JSON. Only the last path segment counts, so `/default/decode`
  * (the CLI's `{namespace}` template) works as well as `/decode`.
+ *
+ * Who may decode: a caller presenting the token (`Authorization: Bearer …`, as the CLI's
+ * `--codec-auth` sends it), or a browser holding a session cookie obtained by typing the token once
+ * (the Temporal UI sends no Authorization header of its own). On the embedded setup (loopback, not
+ * production) the UI's own origin may decode without a session, so that `npm start` shows decoded
+ * renewals at once.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PayloadCodec } from '@temporalio/common';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
 import { bodyLimit } from 'hono/body-limit';
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { some } from 'hono/combine';
+import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { decodeJsonPayloads, encodeJsonPayloads } from './json-payloads.js';
-import { WRONG_TOKEN, loggedInPage, loggedOutPage, loginPage } from './pages.js';
-import { SESSION_COOKIE, bearerToken, createSessions, sameSecret } from './session.js';
+import { LoggedInPage, LoggedOutPage, LoginPage, WRONG_TOKEN } from './pages.js';
+
+export const SESSION_COOKIE = 'codec_session';
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
@@ -24,15 +34,24 @@ export interface CodecServerOptions {
   /** The Temporal UI's origin (`config.codecServer.corsOrigin`): the only one CORS lets in. */
   corsOrigin: string;
   secureCookies: boolean;
+  /** The embedded setup only: requests from the UI's origin decode without a session. */
+  openToUi?: boolean;
   logger?: Pick<Logger, 'info' | 'warn'>;
   sessionTtlMs?: number;
   maxBodyBytes?: number;
+  now?: () => number;
 }
 
 /** A history page carries at most a few payloads per event; renewal payloads are small. */
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
 const CODEC_PATH = /^(?:\/[^/]+)?\/(?:encode|decode)$/;
+
+/** Constant-time comparison; hashing first makes the lengths equal and leaks none. */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'base64 expected');
 // Proto3 JSON omits an empty repeated field: the CLI sends `{}` to encode a query without arguments.
@@ -43,9 +62,14 @@ const PayloadsBody = z.object({
     .default([]),
 });
 
+const clientAddress = (c: Context) => c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim() ?? 'direct';
+
 export function createCodecServerApp(options: CodecServerOptions) {
-  const { codec, token, corsOrigin, secureCookies, logger } = options;
-  const sessions = createSessions(token, options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS);
+  const { codec, token, corsOrigin, secureCookies, logger, openToUi = false, now = Date.now } = options;
+  const sessionTtlMs = options.sessionTtlMs ?? DEFAULT_SESSION_TTL_MS;
+  // The session cookie carries its expiry, signed with a key derived from the token: nothing is
+  // stored, the token never sits in the cookie, and rotating the token ends every session.
+  const cookieKey = createHash('sha256').update(`codec-session:${token}`).digest('base64url');
   const app = new Hono();
 
   // CORS headers go only to the UI's origin; any other origin gets none and the browser blocks it.
@@ -58,14 +82,28 @@ export function createCodecServerApp(options: CodecServerOptions) {
   });
   const corsForUi: MiddlewareHandler = (c, next) => (c.req.header('origin') === corsOrigin ? uiCors(c, next) : next());
 
+  const byToken = bearerAuth({ verifyToken: (given) => sameSecret(given, token) });
+  const bySession: MiddlewareHandler = async (c, next) => {
+    const expiry = Number(await getSignedCookie(c, cookieKey, SESSION_COOKIE));
+    if (!(expiry > now())) throw new Error('no codec session');
+    await next();
+  };
+  const byUiOnLoopback: MiddlewareHandler = async (c, next) => {
+    if (!openToUi || c.req.header('origin') !== corsOrigin) throw new Error('not the embedded UI');
+    await next();
+  };
+  const anyOf = some(byToken, bySession, byUiOnLoopback);
   const requireOperator: MiddlewareHandler = async (c, next) => {
-    const header = c.req.header('authorization');
-    const allowed = header !== undefined ? sameSecret(bearerToken(header) ?? '', token) : sessions.verify(getCookie(c, SESSION_COOKIE));
-    if (!allowed) {
+    try {
+      return await anyOf(c, next);
+    } catch {
+      logger?.warn(
+        { event: 'codec-request-refused', client: clientAddress(c), path: c.req.path },
+        'codec request refused: no token or session',
+      );
       c.header('WWW-Authenticate', 'Bearer realm="codec-server"');
       return c.json({ error: 'unauthorized' }, 401);
     }
-    await next();
   };
 
   const limitBody = bodyLimit({
@@ -113,29 +151,29 @@ export function createCodecServerApp(options: CodecServerOptions) {
     app.use(path, bodyLimit({ maxSize: 4 * 1024, onError: (c) => c.text('Requête trop volumineuse', 413) }));
   }
   app.get('/', (c) => c.redirect('/connexion'));
-  app.get('/connexion', (c) => c.html(loginPage({ uiOrigin: corsOrigin })));
+  app.get('/connexion', (c) => c.html(<LoginPage uiOrigin={corsOrigin} />));
   app.post('/connexion', async (c) => {
     const form = await c.req.parseBody();
     const given = typeof form.jeton === 'string' ? form.jeton.trim() : '';
     if (!sameSecret(given, token)) {
-      logger?.warn('codec session refused: wrong token');
-      return c.html(loginPage({ uiOrigin: corsOrigin, error: WRONG_TOKEN }), 401);
+      logger?.warn({ event: 'codec-session-refused', client: clientAddress(c) }, 'codec session refused: wrong token');
+      return c.html(<LoginPage uiOrigin={corsOrigin} error={WRONG_TOKEN} />, 401);
     }
-    const session = sessions.issue();
-    setCookie(c, SESSION_COOKIE, session.value, {
+    const expiresAt = new Date(now() + sessionTtlMs);
+    await setSignedCookie(c, SESSION_COOKIE, String(expiresAt.getTime()), cookieKey, {
       httpOnly: true,
       secure: secureCookies,
       // The UI and this server must be same-site (same host, other port, or sibling subdomains).
       sameSite: 'Strict',
       path: '/',
-      maxAge: Math.floor(sessions.ttlMs / 1000),
+      maxAge: Math.floor(sessionTtlMs / 1000),
     });
-    logger?.info('codec session opened');
-    return c.html(loggedInPage(session.expiresAt, corsOrigin));
+    logger?.info({ event: 'codec-session-opened', client: clientAddress(c), until: expiresAt.toISOString() }, 'codec session opened');
+    return c.html(<LoggedInPage expiresAt={expiresAt} uiOrigin={corsOrigin} />);
   });
   app.post('/deconnexion', (c) => {
     deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secureCookies });
-    return c.html(loggedOutPage());
+    return c.html(<LoggedOutPage />);
   });
 
   return app;
