@@ -1,15 +1,17 @@
 /**
  * `npm start`: the embedded servers (Temporal dev server, FerretDB, Mailpit) while the workflow
  * bundle is built afresh, then the worker (on that bundle), the codec server and the web server,
- * until Ctrl-C (or SIGTERM) stops them all. A child that dies stops everything, with its log tail
- * and a non-zero exit.
+ * until Ctrl-C (or SIGTERM) stops them all. A child that dies once started is restarted with a
+ * back-off (dev/stack/restart-policy.ts), as compose's `restart: unless-stopped` does; one that
+ * fails to start, or keeps crashing, stops everything with its log tail and a non-zero exit.
  */
 import { relative } from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
-import { buildWorkflows, codecServer, hasCodecServer, webInstances, workers, workflowBundleFile } from '../stack/apps.js';
+import { buildWorkflows, codecServer, webInstances, workers, workflowBundleFile } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import { embeddedServers, usesEmbeddedMailpit, usesEmbeddedTemporal } from '../stack/servers.js';
+import { UNLESS_STOPPED } from '../stack/restart-policy.js';
 import { Stack, type ServiceSpec } from '../stack/stack.js';
 import { connectRegistry, type Registry } from '../../adapters/registry.js';
 import { ensureDemoAccounts, printDemoAccounts } from './seed-accounts.js';
@@ -40,7 +42,7 @@ try {
 
 // The children read the same configuration; an absolute DATA_DIR keeps them on the same folder.
 const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: config.dataDir };
-const stack = new Stack(config.dataDir);
+const stack = new Stack(config.dataDir, { restart: UNLESS_STOPPED, log: say });
 let stopping: Promise<never> | undefined;
 
 function stopAll(code: number, message?: string): Promise<never> {
@@ -67,9 +69,11 @@ process.once('exit', () => stack.signalAllNow());
 async function main() {
   const servers = embeddedServers(config);
   const bundle = workflowBundleFile(config.dataDir);
-  const apps: ServiceSpec[] = workers(childEnv, bundle, config.instances.worker);
-  if (hasCodecServer()) apps.push(codecServer(config, childEnv));
-  apps.push(...webInstances(config, childEnv, config.instances.web));
+  const apps: ServiceSpec[] = [
+    ...workers(childEnv, bundle, config.instances.worker),
+    codecServer(config, childEnv),
+    ...webInstances(config, childEnv, config.instances.web),
+  ];
 
   await stack.preflight([...servers, ...apps]);
   // Built at every start (never an older bundle), alongside the servers' start.

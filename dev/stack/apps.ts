@@ -2,7 +2,6 @@
  * The project's own processes (worker, web, codec server), run with tsx from the repository, and the
  * build of the worker's workflow bundle that precedes the worker.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../config/index.js';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
@@ -83,8 +82,6 @@ export function webInstances(config: Config, env: NodeJS.ProcessEnv, count: numb
   });
   return [...instances, proxy];
 }
-
-export const hasCodecServer = () => existsSync(join(repoRoot, 'codec', 'server', 'main.ts'));
 
 /** Decodes payloads for the Temporal UI (its --ui-codec-endpoint). */
 export function codecServer(config: Config, env: NodeJS.ProcessEnv): ServiceSpec {
