@@ -6,7 +6,8 @@ import { setTimeout } from 'node:timers/promises';
 import { WorkflowIdReusePolicy, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { openLinkToken } from '../codec/link-token.js';
-import type { FieldSealer } from '../codec/sealed-field.js';
+import { createFieldSealer, type FieldSealer } from '../codec/sealed-field.js';
+import type { WebConfig } from '../config/index.js';
 import { normaliseEmail, normaliseNumic } from '../domain/account-keys.js';
 import { hashLinkSecret } from '../domain/link-secret.js';
 import { parseLegacyLinkToken } from '../domain/renewal-link.js';
@@ -35,6 +36,28 @@ export interface RenewalClientOptions {
   renewalIdSecret: string;
   sealer: FieldSealer;
   linkKey: Buffer;
+}
+
+/** What of a web configuration the renewal client uses. */
+export type RenewalClientConfig = Pick<WebConfig, 'temporal' | 'renewal' | 'renewalIdSecret' | 'fieldSeal' | 'linkKey'>;
+
+/**
+ * The renewal client a configuration describes, on `client`; a test or the bench may give its own
+ * task queue or policy.
+ */
+export function renewalClientFor(
+  client: Client,
+  config: RenewalClientConfig,
+  { taskQueue = config.temporal.taskQueue, policy = config.renewal }: { taskQueue?: string; policy?: RenewalPolicy } = {},
+) {
+  return createRenewalClient({
+    client,
+    taskQueue,
+    policy,
+    renewalIdSecret: config.renewalIdSecret,
+    sealer: createFieldSealer(config.fieldSeal),
+    linkKey: config.linkKey,
+  });
 }
 
 export type RequestRenewalResult = { status: 'accepted' };

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { publicKeyOf } from '../codec/sealed-field.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -14,6 +15,26 @@ export class ConfigError extends Error {
 
 /** Shorter than this, a text secret (a cookie secret, a token) is refused in production. */
 const MIN_TEXT_SECRET_LENGTH = 32;
+
+const newKey = () => randomBytes(32).toString('base64');
+const newText = () => randomBytes(32).toString('base64url');
+
+/**
+ * A fresh value for every secret a production deployment sets, each its own; the field seal keys a
+ * matching X25519 pair (`npm run generate-secrets` prints them).
+ */
+export function freshProductionSecrets() {
+  const fieldPrivateKey = randomBytes(32);
+  return {
+    PAYLOAD_KEY: newKey(),
+    LINK_KEY: newKey(),
+    FIELD_SEAL_PRIVATE_KEY: fieldPrivateKey.toString('base64'),
+    FIELD_SEAL_PUBLIC_KEY: publicKeyOf(fieldPrivateKey).toString('base64'),
+    COOKIE_SECRET: newText(),
+    RENEWAL_ID_SECRET: newText(),
+    CODEC_SERVER_TOKEN: newText(),
+  };
+}
 
 export interface Secrets {
   /** A key of exactly 32 bytes, base64-encoded. */
@@ -55,10 +76,10 @@ export function secretsFor(dataDir: string, production: boolean): Secrets {
     key: (name, value) =>
       asKey(
         name,
-        read(name, value, () => randomBytes(32).toString('base64')),
+        read(name, value, newKey),
       ),
     text(name, value) {
-      const text = read(name, value, () => randomBytes(32).toString('base64url'));
+      const text = read(name, value, newText);
       if (production && text.length < MIN_TEXT_SECRET_LENGTH)
         throw new ConfigError(`${name} must be at least ${MIN_TEXT_SECRET_LENGTH} characters in production`);
       return text;

@@ -5,8 +5,7 @@ import { connectStore } from '../adapters/redis.js';
 import { connectRegistry } from '../adapters/registry.js';
 import { createAccountLogin } from '../client/accounts.js';
 import { connectTemporal } from '../client/connect.js';
-import { createRenewalClient, type RenewalClient } from '../client/renewals.js';
-import { createFieldSealer } from '../codec/sealed-field.js';
+import { renewalClientFor, type RenewalClient } from '../client/renewals.js';
 import type { WebConfig } from '../config/index.js';
 import { reach } from '../config/startup.js';
 import { createCodeSpeech } from './captcha/audio.js';
@@ -24,14 +23,7 @@ export async function connectWebDependencies(
     connectStore(config.store.url),
   );
   const mailer = createSmtpMailer(config.smtp);
-  const renewals = createRenewalClient({
-    client: temporal.client,
-    taskQueue: config.temporal.taskQueue,
-    policy: config.renewal,
-    renewalIdSecret: config.renewalIdSecret,
-    sealer: createFieldSealer(config.fieldSeal),
-    linkKey: config.linkKey,
-  });
+  const renewals = renewalClientFor(temporal.client, config);
   return {
     renewals,
     accounts: createAccountLogin(registry),

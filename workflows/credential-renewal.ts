@@ -50,11 +50,10 @@ import {
 import { describeState } from './details.js';
 import { LinkLedger } from './link-ledger.js';
 import { initialState, isWaitingForLink, outcomeOf, transition, type RenewalEvent, type RenewalState } from './renewal-state.js';
+import { RETRY_UNTIL_DONE } from './retry.js';
 import * as attributes from './search-attributes.js';
 
-// Side effects retry until they succeed: a crashed SMTP server or database delays a renewal,
-// never loses it. Every activity is idempotent or harmless to repeat (see activities/).
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const retry = RETRY_UNTIL_DONE;
 // A worker that dies mid-email leaves its attempt to time out: short, so the retry comes soon.
 const activities = proxyActivities<RenewalActivities>({ startToCloseTimeout: '15 seconds', retry });
 // The look-up, the secret check and the change are short database work a citizen waits on: run in

@@ -13,8 +13,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
-import { createFieldSealer } from '../../codec/sealed-field.js';
-import { createRenewalClient } from '../../client/renewals.js';
+import { renewalClientFor } from '../../client/renewals.js';
 import {
   createOperatorTools,
   listRenewals,
@@ -314,14 +313,7 @@ describe('ops tools', () => {
 
   it('without a worker, still reports from the server, and says resend got no answer', async () => {
     const account = await h.createAccount();
-    const orphans = createRenewalClient({
-      client: dev.client,
-      taskQueue: `sans-worker-${randomUUID()}`,
-      policy: h.config.renewal,
-      renewalIdSecret: h.config.renewalIdSecret,
-      sealer: createFieldSealer(h.config.fieldSeal),
-      linkKey: h.config.linkKey,
-    });
+    const orphans = renewalClientFor(dev.client, h.config, { taskQueue: `sans-worker-${randomUUID()}` });
     await orphans.requestRenewal({ kind: 'password', numic: account.numic, email: account.email });
     const impatient = createOperatorTools({ client: dev.client, renewals: orphans, queryTimeoutMs: 500, updateTimeoutMs: 1_000 });
 

@@ -13,8 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRegistry, type Registry } from '../../adapters/registry.js';
 import { hashPassword } from '../../adapters/passwords.js';
 import { connectTemporal } from '../../client/connect.js';
-import { createRenewalClient, type RenewalClient } from '../../client/renewals.js';
-import { createFieldSealer } from '../../codec/sealed-field.js';
+import { renewalClientFor, type RenewalClient } from '../../client/renewals.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { ERRORS, LINK, REQUEST } from '../../copy/pages.js';
 import { buildWorkflows, web, worker, workflowBundleFile } from '../../dev/stack/apps.js';
@@ -76,14 +75,7 @@ beforeAll(async () => {
   registry = await connectRegistry(config.mongo.uri, config.mongo.database);
   const temporal = await connectTemporal(config);
   closeTemporal = temporal.close;
-  renewals = createRenewalClient({
-    client: temporal.client,
-    taskQueue: config.temporal.taskQueue,
-    policy: config.renewal,
-    renewalIdSecret: config.renewalIdSecret,
-    sealer: createFieldSealer(config.fieldSeal),
-    linkKey: config.linkKey,
-  });
+  renewals = renewalClientFor(temporal.client, config);
 }, 180_000);
 
 afterAll(async () => {

@@ -14,23 +14,12 @@ import {
   loadWebConfig,
   loadWorkerConfig,
 } from '../../config/index.js';
+import { freshProductionSecrets } from '../../config/secrets.js';
 import { repoRoot } from '../../dev/stack/paths.js';
 
 const scratch = () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'config-')) });
-const key = () => randomBytes(32).toString('base64');
-const text = () => randomBytes(32).toString('base64url');
-const fieldPrivate = randomBytes(32);
-
 /** Every production secret, each its own. */
-const SECRETS = {
-  PAYLOAD_KEY: key(),
-  COOKIE_SECRET: text(),
-  RENEWAL_ID_SECRET: text(),
-  LINK_KEY: key(),
-  FIELD_SEAL_PRIVATE_KEY: fieldPrivate.toString('base64'),
-  FIELD_SEAL_PUBLIC_KEY: publicKeyOf(fieldPrivate).toString('base64'),
-  CODEC_SERVER_TOKEN: text(),
-};
+const SECRETS = freshProductionSecrets();
 type Secret = keyof typeof SECRETS;
 const production = (secrets: readonly Secret[], extra: Record<string, string> = {}) => ({
   ...scratch(),
@@ -141,8 +130,8 @@ describe('each process holds only its own keys', () => {
           let stderr = '';
           child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
           child.on('exit', (code) => done({ code, stderr }));
-          // A codec server with its secrets has nothing to reach: it listens, and is stopped here.
-          if (name === 'codec-server') setTimeout(() => child.kill('SIGTERM'), 6_000);
+          // A codec server with its secrets has nothing to reach: once it listens, it is stopped here.
+          child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('codec server listening') && child.kill('SIGTERM'));
         });
       const [missing] = secrets;
       const refused = await run(production(secrets.filter((s) => s !== missing)));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadWebConfig } from '../../config/index.js';
 import { createApp } from '../../web/app.js';
-import { productionSecrets } from '../support/config.js';
+import { freshProductionSecrets } from '../../config/secrets.js';
 import { ERRORS, LOGIN, SITE } from '../../copy/pages.js';
 import { fakeDeps, routeTestConfig } from './support/fakes.js';
 import { PageClient, textOf } from './support/page-client.js';
@@ -10,7 +10,8 @@ describe('page shell and web hygiene', () => {
   it('serves the login page with the DSFR header, the AIDE icon and the lost-identifier link', async () => {
     const page = await new PageClient(createApp(await fakeDeps())).get('/connexion');
     expect(page.status).toBe(200);
-    expect(page.html).toMatch(/^<!doctype html><html lang="fr">/);
+    // DSFR's scheme follows the citizen's light or dark preference.
+    expect(page.html).toMatch(/^<!doctype html><html lang="fr" data-fr-scheme="system">/);
     expect(page.html).toContain('class="fr-header"');
     expect(page.html).toContain('<p class="fr-logo">République<br/>Française</p>');
     expect(page.html).toContain('class="fr-footer"');
@@ -22,7 +23,7 @@ describe('page shell and web hygiene', () => {
     // DSFR and htmx come from the app itself, never a CDN.
     for (const src of page.html.match(/(?:src|href)="([^"]+)"/g) ?? []) expect(src).not.toMatch(/https?:\/\//);
     expect(page.html).toContain('src="/static/htmx/htmx.min.js"');
-    expect(page.html).toContain('href="/static/dsfr/dsfr.min.css"');
+    expect(page.html).toContain('href="/static/dsfr/dsfr.main.min.css"');
   });
 
   it('redirects the home page to the login page', async () => {
@@ -71,7 +72,7 @@ describe('page shell and web hygiene', () => {
     // The web's own production configuration, over the test one (its store, its ports).
     const production = loadWebConfig({
       ...process.env,
-      ...productionSecrets(),
+      ...freshProductionSecrets(),
       NODE_ENV: 'production',
       CAPTCHA_TEST_HOOK: 'false',
       PUBLIC_BASE_URL: 'https://consulat.example.fr',

@@ -6,7 +6,7 @@ import wavefile from 'wavefile';
 import { describe, expect, it } from 'vitest';
 import { CODE } from '../../copy/pages.js';
 import { ConfigError, loadConfig, loadWebConfig } from '../../config/index.js';
-import { productionSecrets } from '../support/config.js';
+import { freshProductionSecrets } from '../../config/secrets.js';
 import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
 import { createApp } from '../../web/app.js';
 import { fakeAccounts, fakeDeps, routeTestConfig } from './support/fakes.js';
@@ -244,7 +244,7 @@ describe('the test-only hook', () => {
     expect(loadConfig(env).web.captchaTestHook).toBe(false);
     const production = {
       ...env,
-      ...productionSecrets(),
+      ...freshProductionSecrets(),
       NODE_ENV: 'production',
       PUBLIC_BASE_URL: 'https://consulat.example.fr',
       CAPTCHA_TEST_HOOK: 'true',

@@ -11,12 +11,12 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { connectTemporal } from '../../client/connect.js';
 import { loadConfig, type Config } from '../../config/index.js';
-import { createRenewalClient } from '../../client/renewals.js';
+import { renewalClientFor } from '../../client/renewals.js';
 import { createSmtpMailer, type Mailer } from '../../adapters/mailer.js';
 import { connectRegistry } from '../../adapters/registry.js';
 import { hashPassword } from '../../adapters/passwords.js';
 import { createDevSmsProvider } from '../../adapters/sms/dev-provider.js';
-import { createFieldOpener, createFieldSealer } from '../../codec/sealed-field.js';
+import { createFieldOpener } from '../../codec/sealed-field.js';
 import { randomIdentifier } from '../../domain/identifier.js';
 import { LINK_EMAIL_SUBJECT } from '../../copy/emails.js';
 import { RENEWAL_PATHS } from '../../domain/paths.js';
@@ -75,7 +75,6 @@ export async function startRenewalHarness({
   const smtp = createSmtpMailer(config.smtp);
   const mailer = wrapMailer(smtp);
   const sms = createDevSmsProvider(mkdtempSync(join(tmpdir(), 'sms-')));
-  const sealer = createFieldSealer(config.fieldSeal);
   const dependencies = {
     registry,
     mailer,
@@ -94,14 +93,7 @@ export async function startRenewalHarness({
     activities: dependencies,
   });
   const running = worker.run();
-  const renewals = createRenewalClient({
-    client,
-    taskQueue,
-    policy: config.renewal,
-    renewalIdSecret: config.renewalIdSecret,
-    sealer,
-    linkKey: config.linkKey,
-  });
+  const renewals = renewalClientFor(client, config, { taskQueue });
 
   return {
     config,
@@ -115,14 +107,7 @@ export async function startRenewalHarness({
 
     /** A client of the same task queue whose renewals start with another policy (their input). */
     clientWithPolicy(policy: Partial<Config['renewal']>) {
-      return createRenewalClient({
-        client,
-        taskQueue,
-        policy: { ...config.renewal, ...policy },
-        renewalIdSecret: config.renewalIdSecret,
-        sealer,
-        linkKey: config.linkKey,
-      });
+      return renewalClientFor(client, config, { taskQueue, policy: { ...config.renewal, ...policy } });
     },
 
     /** A fresh account of the registry, unique to the calling test. */

@@ -4,10 +4,11 @@
  * definitions. The client imports this module, never the workflow code itself.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CancelInput, ResendLinkResult } from '../definitions.js';
 
 export const RENEWAL_WORKFLOW_TYPE = 'renewalWorkflow';
 
-/** Identifier now, password later: both share one workflow ID per account (see client/ids.ts). */
+/** Identifier now, password later: both share one workflow ID per account (domain/renewal-id.ts). */
 export type RenewalKind = 'identifier' | 'password';
 
 export interface RenewalInput {
@@ -53,11 +54,7 @@ export type SubmitPasswordResult =
   | { status: 'wrong-password'; attemptsLeft: number }
   | { status: 'dead'; reason: DeadLinkReason };
 
-export type ResendLinkResult = { status: 'sent' } | { status: 'refused'; reason: 'rate-limited' | 'not-waiting' };
-
-export interface CancelInput {
-  reason: string;
-}
+export type { CancelInput, ResendLinkResult };
 
 export interface RenewalStatus {
   kind: RenewalKind;

@@ -1,23 +1,10 @@
 // Frozen with workflows/legacy/renewal-v1.ts (see there): the shapes and words its recorded runs use.
 /**
- * The words an operator reads in the Temporal UI ("current details", timer summaries).
+ * The words an operator reads in the Temporal UI ("current details").
  * Pure and deterministic: runs inside the workflow sandbox.
  */
+import { formatParisTime } from '../details.js';
 import type { RenewalOutcome, RenewalStage } from './definitions.js';
-
-const parisTime = new Intl.DateTimeFormat('fr-FR', {
-  timeZone: 'Europe/Paris',
-  day: '2-digit',
-  month: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-
-/** "27/11 à 14:05" in Paris time. */
-export function formatParisTime(epochMs: number): string {
-  const parts = Object.fromEntries(parisTime.formatToParts(new Date(epochMs)).map((p) => [p.type, p.value]));
-  return `${parts.day}/${parts.month} à ${parts.hour}:${parts.minute}`;
-}
 
 const OUTCOME_WORDS: Record<RenewalOutcome, string> = {
   'no-match': 'aucun compte ne correspond au NUMIC et au courriel saisis ; rien n’a été envoyé',

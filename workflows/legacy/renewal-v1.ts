@@ -38,11 +38,10 @@ import {
 import { describeStage } from './details.js';
 import { LinkLedger } from '../link-ledger.js';
 import { PATCHES } from './patches.js';
+import { RETRY_UNTIL_DONE } from '../retry.js';
 import { RenewalDeadline, RenewalKind, RenewalStage as RenewalStageKey, RenewalStageSince } from '../search-attributes.js';
 
-// Side effects retry until they succeed: a crashed SMTP server or database delays a renewal,
-// never loses it. Every activity is idempotent or harmless to repeat (see activities/).
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+const retry = RETRY_UNTIL_DONE;
 const activities = proxyActivities<RenewalActivities>({ startToCloseTimeout: '30 seconds', retry });
 
 // The account lookup, the password check and the assignment are short database reads and writes
