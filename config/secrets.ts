@@ -73,11 +73,7 @@ export function secretsFor(dataDir: string, production: boolean): Secrets {
   };
 
   return {
-    key: (name, value) =>
-      asKey(
-        name,
-        read(name, value, newKey),
-      ),
+    key: (name, value) => asKey(name, read(name, value, newKey)),
     text(name, value) {
       const text = read(name, value, newText);
       if (production && text.length < MIN_TEXT_SECRET_LENGTH)
