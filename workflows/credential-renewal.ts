@@ -85,7 +85,7 @@ export async function credentialRenewalWorkflow(input: RenewalInput): Promise<Re
   const { workflowId, runId } = workflowInfo();
   const renewalId = `${workflowId}/${runId}`;
   const memory = new AccountMemory(policy, input.memory);
-  const ledger = new LinkLedger(policy.maxLinkEmailsPerHour);
+  const ledger = new LinkLedger(policy.maxLinkEmailsPerHour); // (the allowance itself is the memory's)
   const pending: RenewalRequest[] = [...(input.pending ?? [])];
   // Link emails and secret checks one at a time: two submissions at the same moment are checked
   // one after the other, so only one can win.
@@ -98,7 +98,11 @@ export async function credentialRenewalWorkflow(input: RenewalInput): Promise<Re
 
   const now = () => Date.now();
   const linkExpiry = () => ledger.current?.expiresAt;
-  const deadline = () => (isWaitingForLink(state) ? linkExpiry() : state.stage === 'cooling-down' ? state.until : undefined);
+  // An attempt whose first link the hourly allowance refused (its memory came with continue-as-new)
+  // waits a link's lifetime for a request that the allowance lets through, then expires.
+  let noLinkUntil: number | undefined;
+  const waitUntil = () => linkExpiry() ?? noLinkUntil;
+  const deadline = () => (isWaitingForLink(state) ? waitUntil() : state.stage === 'cooling-down' ? state.until : undefined);
   let accountId: string | undefined; // once found: the attempt's states that end it no longer hold it
 
   /** Moves to the next state and tells operators: search attributes (only those that changed) and details. */
@@ -282,23 +286,27 @@ export async function credentialRenewalWorkflow(input: RenewalInput): Promise<Re
     if (match) {
       accountId = match.accountId;
       move({ type: 'account-found', accountId, accountEmail: normaliseEmail(request!.email) });
-      await sendLink();
+      if ((await sendLink()).status === 'refused') {
+        noLinkUntil = now() + policy.linkTtlMs;
+        show();
+      }
     }
   }
 
   // 3. Wait for the citizen's secret, re-sending on matching requests, until the link expires.
   while (isWaitingForLink(state)) {
-    for (let request = pending.shift(); request && isWaitingForLink(state); request = pending.shift()) {
+    while (isWaitingForLink(state) && pending.length > 0) {
+      const request = pending.shift()!; // taken only while it can be handled here: otherwise the rest below handles it
       if (normaliseEmail(request.email) !== state.accountEmail) continue; // not the account's: nothing to anyone
       if (request.kind === state.kind) await sendLink();
-      else await explainRefusal(state.accountId, request.kind, { reason: 'in-progress', until: linkExpiry()! });
+      else await explainRefusal(state.accountId, request.kind, { reason: 'in-progress', until: waitUntil()! });
     }
     if (!isWaitingForLink(state)) break;
-    const left = linkExpiry()! - now();
+    const left = waitUntil()! - now();
     const woken = left > 0 && (await condition(() => pending.length > 0 || cancelled || !isWaitingForLink(state), left));
     if (woken && !cancelled) continue;
     await turn.waitForUnlock(); // a secret check in flight decides first
-    if (isWaitingForLink(state) && (cancelled || now() >= linkExpiry()!)) move(ended(cancelled ? 'cancelled' : 'expired'));
+    if (isWaitingForLink(state) && (cancelled || now() >= waitUntil()!)) move(ended(cancelled ? 'cancelled' : 'expired'));
   }
 
   // 4. The credential changed (in the update handler): tell the citizen.

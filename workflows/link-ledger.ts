@@ -25,7 +25,10 @@ export class LinkLedger {
     return this.links.length;
   }
 
-  /** Whether another email may go out now, and reserves its slot when it may. */
+  /**
+   * Whether another email may go out now, and reserves its slot when it may. Only the legacy
+   * workflow counts here; credentialRenewalWorkflow counts every email of the account in AccountMemory.
+   */
   reserveSend(now: number): boolean {
     const recent = this.sendTimes.filter((t) => now - t < this.windowMs);
     if (recent.length >= this.maxEmailsPerWindow) return false;
