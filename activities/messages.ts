@@ -1,9 +1,10 @@
 /**
- * What a renewal tells the citizen, by email and SMS. Each message goes at most once per renewal and
- * channel (a notification marker in the registry; a retry sends only what failed), except the link
- * email, which a retry sends again with the same link (domain/link-secret.ts).
+ * What a renewal tells the citizen, by email and SMS. Each message goes once per renewal and channel
+ * (a notification marker in the registry; a retry sends only what failed), except the link email,
+ * which a retry sends again with the same link (domain/link-secret.ts).
  */
 import { Context } from '@temporalio/activity';
+import pRetry from 'p-retry';
 import type { Account } from '../adapters/registry.js';
 import { openLinkToken, sealLinkToken } from '../codec/link-token.js';
 import {
@@ -26,11 +27,22 @@ type RequireAccount = ReturnType<typeof accountActivities>['requireAccount'];
 export function messageActivities(deps: ActivityDependencies, requireAccount: RequireAccount) {
   const { registry, mailer, sms, publicBaseUrl, helpdeskEmail, sealer, linkKey, linkSecretKey } = deps;
 
-  /** Sends once per key: a marker is written after the send, checked before. */
+  /**
+   * Sends once per key: a marker is checked before the send and written after it. A message that
+   * went out is recorded however long the registry is away (the activity heartbeats meanwhile): an
+   * attempt that failed there would make its retry send the message again.
+   */
   async function once(account: Account, key: string, send: () => Promise<void>) {
     if (await registry.hasSentNotification(account.id, key)) return;
     await send();
-    await registry.markNotificationSent(account.id, key);
+    const context = Context.current();
+    await pRetry(() => registry.markNotificationSent(account.id, key), {
+      retries: Infinity,
+      minTimeout: 500,
+      maxTimeout: 5_000,
+      signal: context.cancellationSignal, // the attempt timed out or the renewal was cancelled
+      onFailedAttempt: () => context.heartbeat(),
+    });
   }
   const email = (account: Account, key: string, content: EmailContent) =>
     once(account, key, () => mailer.send({ to: account.email, ...content }));

@@ -56,6 +56,9 @@ import * as attributes from './search-attributes.js';
 const retry = RETRY_UNTIL_DONE;
 // A worker that dies mid-email leaves its attempt to time out: short, so the retry comes soon.
 const activities = proxyActivities<RenewalActivities>({ startToCloseTimeout: '15 seconds', retry });
+// A notice records that it went before its attempt ends, waiting out a registry outage while it
+// heartbeats: a long attempt, whose worker is known alive (a dead one is noticed within the heartbeat).
+const notices = proxyActivities<RenewalActivities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds', retry });
 // The look-up, the secret check and the change are short database work a citizen waits on: run in
 // the worker holding the workflow task, they cost neither an activity task nor another workflow
 // task. Emails and SMS stay activities: an outage of their servers can last, and they then retry
@@ -204,7 +207,7 @@ export async function credentialRenewalWorkflow(input: RenewalInput): Promise<Re
   async function explainRefusal(account: string, requested: RenewalKind, refusal: Refusal | { reason: 'in-progress'; until: number }) {
     if (!memory.reserveEmail(now())) return;
     refusals++;
-    await activities.emailRefusal({
+    await notices.emailRefusal({
       accountId: account,
       noticeId: `${renewalId}:refusal:${refusals}`,
       requestedKind: requested,
@@ -312,11 +315,11 @@ export async function credentialRenewalWorkflow(input: RenewalInput): Promise<Re
   // 4. The credential changed (in the update handler): tell the citizen.
   await turn.waitForUnlock();
   if (state.stage === 'notifying') {
-    await activities.notifyChange({ accountId: state.accountId, renewalId, kind: state.kind });
+    await notices.notifyChange({ accountId: state.accountId, renewalId, kind: state.kind });
     memory.recordCompletion(state.kind, now());
     move(ended('completed'));
   } else if (outcomeOf(state) === 'locked' && accountId) {
-    await activities.notifyLockout({ accountId, renewalId, kind: state.kind });
+    await notices.notifyLockout({ accountId, renewalId, kind: state.kind });
   }
 
   // 5. Rest while the account's memory matters: a new allowed request starts the next renewal in a

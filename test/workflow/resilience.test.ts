@@ -7,8 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
+import type { ActivityDependencies } from '../../activities/dependencies.js';
 import { createDevSmsProvider } from '../../adapters/sms/dev-provider.js';
 import { credentialChangedEmail } from '../../copy/emails.js';
 import { canonicalGeneratedPassword } from '../../domain/password.js';
@@ -48,6 +50,16 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Pr
   }
 }
 
+/** The activities on these dependencies, each call run as one attempt in Temporal's activity test environment. */
+function attemptsWith(dependencies: ActivityDependencies) {
+  const activities = createActivities(dependencies);
+  const env = new MockActivityEnvironment();
+  return {
+    env,
+    notifyChange: (input: Parameters<typeof activities.notifyChange>[0]) => env.run(activities.notifyChange, input),
+  };
+}
+
 describe('resilience', () => {
   it('sends the link once the SMTP server comes back', async () => {
     const smtpPort = await freePort();
@@ -84,7 +96,7 @@ describe('resilience', () => {
     try {
       const account = await h.createAccount();
       const renewalId = `${account.workflowId}/notices-test`;
-      const activitiesWith = (smsDir: string) => createActivities({ ...h.dependencies, sms: createDevSmsProvider(smsDir) });
+      const activitiesWith = (smsDir: string) => attemptsWith({ ...h.dependencies, sms: createDevSmsProvider(smsDir) });
       const notices = () =>
         listMessages(h.config, { to: account.email, subject: credentialChangedEmail('identifier', h.config.smtp.helpdesk).subject });
 
@@ -106,6 +118,35 @@ describe('resilience', () => {
     }
   });
 
+  it('sends the change notice once when the registry goes away right after it was sent: the attempt waits, heartbeating', async () => {
+    const h = await startRenewalHarness(dev);
+    try {
+      const account = await h.createAccount();
+      const renewalId = `${account.workflowId}/registry-blip-test`;
+      // The registry answers again only after three failed writes of the "sent" marker.
+      let failuresLeft = 3;
+      const registry = Object.create(h.registry) as typeof h.registry;
+      registry.markNotificationSent = (accountId, key) =>
+        failuresLeft-- > 0 ? Promise.reject(new Error('registry unreachable')) : h.registry.markNotificationSent(accountId, key);
+      const attempts = attemptsWith({ ...h.dependencies, registry });
+      let heartbeats = 0;
+      attempts.env.on('heartbeat', () => heartbeats++);
+
+      await attempts.notifyChange({ accountId: account.id, renewalId, kind: 'identifier' });
+      await attempts.notifyChange({ accountId: account.id, renewalId, kind: 'identifier' }); // a later retry sends nothing
+      const notices = await listMessages(h.config, {
+        to: account.email,
+        subject: credentialChangedEmail('identifier', h.config.smtp.helpdesk).subject,
+      });
+      expect(notices).toHaveLength(1);
+      expect(failuresLeft).toBeLessThan(0);
+      expect(heartbeats).toBeGreaterThanOrEqual(3);
+      expect(await h.registry.hasSentNotification(account.id, `${renewalId}:email`)).toBe(true);
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('sends exactly one new password, the one stored, when the SMS gateway was down and comes back', async () => {
     const h = await startRenewalHarness(dev);
     try {
@@ -113,12 +154,13 @@ describe('resilience', () => {
       const renewalId = `${account.workflowId}/password-sms-test`;
       const scratch = mkdtempSync(join(tmpdir(), 'sms-'));
       writeFileSync(join(scratch, 'down'), ''); // the gateway is down: a file where its outbox folder should be
-      const down = createActivities({ ...h.dependencies, sms: createDevSmsProvider(join(scratch, 'down')) });
+      const down = attemptsWith({ ...h.dependencies, sms: createDevSmsProvider(join(scratch, 'down')) });
       const upProvider = createDevSmsProvider(join(scratch, 'up'));
-      const up = createActivities({ ...h.dependencies, sms: upProvider });
+      const up = attemptsWith({ ...h.dependencies, sms: upProvider });
+      const { issueNewPassword } = createActivities(h.dependencies);
 
-      await down.issueNewPassword({ accountId: account.id, renewalId });
-      await down.issueNewPassword({ accountId: account.id, renewalId }); // a retry draws nothing new
+      await issueNewPassword({ accountId: account.id, renewalId });
+      await issueNewPassword({ accountId: account.id, renewalId }); // a retry draws nothing new
       const stored = (await h.registry.findById(account.id))!.passwordHash;
       expect(await verifyPassword(stored, account.password)).toBe(false); // the old one died at once
       await expect(down.notifyChange({ accountId: account.id, renewalId, kind: 'password' })).rejects.toThrow(/SMS/);
