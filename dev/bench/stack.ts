@@ -1,5 +1,5 @@
 /**
- * The bench's own stack, started with the project's stack module: Temporal dev server, FerretDB,
+ * The bench's own stack, started with the project's stack module: Temporal dev server, the registry server,
  * Mailpit and Redis (while the workflow bundle is built, as `npm start` does), then the renewal worker on
  * that bundle, the web server and the baseline worker as child processes (the real processes are
  * measured). Stopped by `stop()` whatever happens.
@@ -23,7 +23,7 @@ export interface BenchStack {
   worker: ManagedProcess;
   web: ManagedProcess;
   baselineWorker: ManagedProcess;
-  /** Every process of the stack, by name (temporal, ferretdb, mailpit, redis, worker, baseline-worker, web). */
+  /** Every process of the stack, by name (temporal, registry, mailpit, redis, worker, baseline-worker, web). */
   pids: Record<string, number>;
   /** Rejects when a process of the stack dies before being stopped. */
   died: Promise<never>;
@@ -43,7 +43,7 @@ function baselineWorker(env: NodeJS.ProcessEnv, readyPort: number): ServiceSpec 
 }
 
 /** Mailpit keeps every message (the hold phase sends one link email per waiting renewal). */
-function keepAllMail(spec: ServiceSpec): ServiceSpec {
+export function keepAllMail(spec: ServiceSpec): ServiceSpec {
   if (spec.name !== 'mailpit') return spec;
   const args = [...spec.args];
   const max = args.indexOf('--max');
