@@ -1,13 +1,14 @@
 /**
- * The consular registry's accounts (mongoose). FerretDB v1 has neither transactions nor atomic
- * conditional updates under concurrency (findAndModify reads, then writes): what must happen once
- * is claimed by inserting a document whose _id names it, since a unique _id is atomic everywhere.
+ * The consular registry's accounts (mongoose). What must happen once is claimed by inserting a
+ * document whose _id names it, since a unique _id is atomic on every server this runs on: a real
+ * MongoDB, and the embedded registry server (mongo-java-server, dev/tools/registry-server/), which
+ * has no transactions. The design dates from FerretDB v1, the embedded server until then, which
+ * had neither transactions nor atomic conditional updates under concurrency.
  *
- * FerretDB v1 on SQLite also hands SQLite no filter but `{ _id: value }` alone: any other filter
- * decodes every document of the collection in Go (at 10 000 accounts, ~300 ms per lookup by NUMIC;
- * by _id ~10 times less: SQLite still scans, its _id index unused, but nothing is decoded). So
- * every lookup here is by _id: a NUMIC and an identifier each name a claim document that points
- * to the account, and whose insert is also their uniqueness claim.
+ * Every lookup is by _id: a NUMIC and an identifier each name a claim document that points to the
+ * account, and whose insert is also their uniqueness claim. MongoDB and the embedded server answer
+ * an _id read from their index (FerretDB v1 decoded every document for any other filter, and still
+ * scanned for that one: docs/performance.md, « The registry's look-ups »).
  */
 import mongoose, { Schema, type Connection } from 'mongoose';
 import { normaliseEmail, normaliseNumic } from '../domain/account-keys.js';
@@ -139,6 +140,12 @@ export interface Registry {
   markNotificationSent(accountId: string, key: string): Promise<boolean>;
   hasSentNotification(accountId: string, key: string): Promise<boolean>;
   create(account: NewAccount): Promise<Account>;
+  /**
+   * Stores many new accounts at once, to fill a registry fast (the bench's 100 000): their claims,
+   * then the accounts, in unordered bulk inserts. Unlike `create` it takes over no claim and undoes
+   * none: a duplicate NUMIC or identifier rejects the call (code 11000) after the rest was stored.
+   */
+  createMany(accounts: NewAccount[]): Promise<Account[]>;
   upsertByNumic(account: NewAccount): Promise<Account>;
   ensureIndexes(): Promise<void>;
   close(): Promise<void>;
@@ -361,6 +368,26 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
       }
     },
     create,
+    async createMany(batch) {
+      if (batch.length === 0) return [];
+      const docs = batch.map((account) => ({ _id: new mongoose.Types.ObjectId(), ...toDocument(account) }));
+      const at = new Date();
+      const claimsOf = (key: (doc: AccountDocument) => string) =>
+        docs.map((doc) => ({ _id: key(doc), accountId: doc._id.toHexString(), at }));
+      // Claims first, as in create: an account never exists without them.
+      await Promise.all([
+        numics.insertMany(
+          claimsOf((doc) => doc.numic),
+          { ordered: false, lean: true },
+        ),
+        identifiers.insertMany(
+          claimsOf((doc) => doc.identifier),
+          { ordered: false, lean: true },
+        ),
+      ]);
+      const stored = await accounts.insertMany(docs, { ordered: false });
+      return stored.map((doc) => toAccount(doc.toObject())!);
+    },
     async upsertByNumic(account) {
       const doc = toDocument(account);
       const held = await numics.findById(doc.numic).lean();

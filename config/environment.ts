@@ -51,8 +51,9 @@ export const EnvSchema = z.object({
   /** A workflow bundle built beforehand (npm run build:workflows); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1, 'a path to the bundle npm run build:workflows wrote (unset it to bundle at start)').optional(),
 
+  /** A real MongoDB; unset, the embedded registry server runs on REGISTRY_PORT (dev/stack/servers.ts). */
   MONGODB_URI: z.string().optional(),
-  FERRETDB_PORT: port(27017),
+  REGISTRY_PORT: port(27017),
   MONGODB_DATABASE: z.string().default('consulat'),
 
   SMTP_HOST: z.string().default('127.0.0.1'),

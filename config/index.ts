@@ -74,10 +74,10 @@ function sections(e: Environment, secrets: Secrets) {
     /** Keys the hash that turns a NUMIC into a workflow ID: stable for the life of the service. */
     renewalIdSecret: () => secrets.text('RENEWAL_ID_SECRET', e.RENEWAL_ID_SECRET),
     mongo: () => ({
-      uri: e.MONGODB_URI ?? `mongodb://127.0.0.1:${e.FERRETDB_PORT}/`,
+      uri: e.MONGODB_URI ?? `mongodb://127.0.0.1:${e.REGISTRY_PORT}/`,
       database: e.MONGODB_DATABASE,
       embedded: e.MONGODB_URI === undefined,
-      ferretdbPort: e.FERRETDB_PORT,
+      registryPort: e.REGISTRY_PORT,
     }),
     smtp: () => ({
       host: e.SMTP_HOST,

@@ -29,7 +29,7 @@ export function benchEnvironment(
     TEMPORAL_PORT: port(7233),
     TEMPORAL_UI_PORT: port(8233),
     TEMPORAL_ADDRESS: `127.0.0.1:${port(7233)}`,
-    FERRETDB_PORT: port(7017),
+    REGISTRY_PORT: port(7017),
     REDIS_PORT: port(6379),
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: port(1025),

@@ -4,6 +4,7 @@
  *   2. end to end: N complete renewals through the real HTTP endpoints, C citizens at a time;
  *   3. hold: K renewals left waiting for their link, the worker's memory, a sample completed and
  *      a short-TTL sample expired;
+ *   4. registry: the look-ups' cost at 1 000 accounts and at --accounts (registry.ts);
  * prints a table, writes JSON under .data/bench/results/ (or --data-dir), and stops everything,
  * also on Ctrl-C.
  */
@@ -14,8 +15,9 @@ import { connectRegistry, type Registry } from '../../adapters/registry.js';
 import { connectTemporal, type TemporalClient } from '../../client/connect.js';
 import { createRenewalClient } from '../../client/renewals.js';
 import { createFieldSealer } from '../../codec/sealed-field.js';
-import { ConfigError, loadConfig } from '../../config/index.js';
+import { ConfigError, loadConfig, type Config } from '../../config/index.js';
 import { StackError } from '../stack/errors.js';
+import { embeddedServers } from '../stack/servers.js';
 import { Stack } from '../stack/stack.js';
 import { seedCitizens } from './accounts.js';
 import { BaselineReadiness } from './baseline/ready.js';
@@ -26,10 +28,11 @@ import { runEndToEnd } from './end-to-end.js';
 import { benchEnvironment, resultsDir, stackDataDir } from './environment.js';
 import { runHold, waitRenewalsDone } from './hold.js';
 import { Mailpit } from './mailpit.js';
-import { USAGE, parseOptions, type BenchOptions } from './options.js';
+import { BENCH_PHASES, USAGE, parseOptions, type BenchOptions } from './options.js';
 import { Phase } from './phase.js';
 import { compare, evaluateTargets, printReport, writeResults, type BenchResult } from './report.js';
 import { monotonicUs, summariseProfiles, type Window } from './profile.js';
+import { measureRegistry } from './registry.js';
 import { benchTaskQueues, startBenchStack, waitForPollers, wipeDataDir, type BenchStack } from './stack.js';
 import { Timings } from './stats.js';
 
@@ -106,12 +109,47 @@ const spread = (count: number, size = 20) => [
 const windows: Record<string, Window[]> = {};
 const profileDir = join(stackDataDir(options.dataDir), 'profiles');
 
+/** The registry's look-ups at 1 000 accounts and at --accounts, on the stack's server or --registry-uri's. */
+async function registryPhase(config: Config, serverPid: number | undefined): Promise<void> {
+  const external = options.registryUri;
+  const registry = await measureRegistry({
+    uri: external ?? config.mongo.uri,
+    // Credentials in an address stay out of the results.
+    server: external ? external.replace(/\/\/[^@/]*@/, '//…@') : `the embedded registry server (${config.mongo.uri})`,
+    accounts: options.accounts,
+    lookups: options.lookups,
+    serverPid: external ? undefined : serverPid,
+    say,
+    signal,
+  });
+  result.registry = registry;
+  say(`  look-ups at ${registry.accounts} accounts: at most ${registry.worst.p50Ratio} × their p50 at 1 000 (${registry.worst.kind})`);
+}
+
+/** `--only registry`: the registry server alone (none with --registry-uri), then its look-ups. */
+async function registryOnly(config: Config): Promise<number> {
+  const servers = options.registryUri ? [] : embeddedServers(config).filter((spec) => spec.name === 'registry');
+  stack.onUnexpectedExit((err) => aborter.abort(err));
+  if (servers.length > 0) {
+    const started = performance.now();
+    await stack.start(servers);
+    result.stackStartMs = Math.round(performance.now() - started);
+    say(`registry server ready in ${(result.stackStartMs / 1000).toFixed(1)} s (log in ${config.dataDir}/logs/)`);
+  }
+  await registryPhase(config, stack.processes.find((p) => p.name === 'registry')?.pid);
+  return 0;
+}
+
 async function main(): Promise<number> {
-  say(`N = ${options.n}, C = ${options.c}, K = ${options.k}; load average ${result.machineBefore.loadAverage.join(' ')}`);
+  const phases = BENCH_PHASES.filter((phase) => !options.skip.has(phase));
+  say(
+    `N = ${options.n}, C = ${options.c}, K = ${options.k}, accounts = ${options.accounts} (${phases.join(', ') || 'no phase'}); load average ${result.machineBefore.loadAverage.join(' ')}`,
+  );
   wipeDataDir(stackDataDir(options.dataDir));
   // After the wipe: the secrets (payload key, renewal ID secret...) are generated now, once, for all processes.
   const config = loadConfig(env);
   result.workerMaxCachedWorkflows = config.temporal.maxCachedWorkflows;
+  if (phases.length === 1 && phases[0] === 'registry') return registryOnly(config);
   const started = performance.now();
   const readiness = await BaselineReadiness.listen();
   closers.push(() => readiness.close());
@@ -266,6 +304,9 @@ async function main(): Promise<number> {
     windows.hold = [{ startUs: holdStartUs, endUs: monotonicUs() }];
     result.hold = { ...hold, seedMs };
   }
+  // Last: its 100 000 accounts (in a database of their own) would otherwise weigh on the server
+  // under the other phases, which measure the renewals as they always did.
+  if (!options.skip.has('registry')) await guard(registryPhase(config, pids.registry));
   // Missed targets are reported, not failed; renewals that went wrong fail the run.
   return (result.e2e?.failureCount ?? 0) + (result.baseline?.failureCount ?? 0);
 }

@@ -34,17 +34,25 @@ export interface BenchOptions {
   cpuProf: boolean;
   /** Extra dynamic config values for the bench's Temporal dev server (experiments), KEY=JSON_VALUE. */
   serverConfig: string[];
-  skip: Set<'baseline' | 'e2e' | 'hold'>;
+  /** Accounts the registry phase seeds; its look-ups are timed at 1 000 and at this many. */
+  accounts: number;
+  /** Calls of each look-up kind timed at each size. */
+  lookups: number;
+  /** A MongoDB-compatible server whose look-ups the registry phase measures instead of the stack's. */
+  registryUri: string | undefined;
+  skip: Set<BenchPhase>;
   help: boolean;
 }
+
+export const BENCH_PHASES = ['baseline', 'e2e', 'hold', 'registry'] as const;
+export type BenchPhase = (typeof BENCH_PHASES)[number];
 
 export const USAGE = `npm run bench -- [options]
 
   --n <count>              end-to-end renewals, and as many baseline round trips (default 100)
   --c <count>              concurrent citizens / baseline clients (default 8)
   --k <count>              renewals started and left waiting for their link (default 10000, the
-                           target's size: ~11 minutes on the embedded FerretDB, whose look-ups scan;
-                           --k 300 for a run of about a minute)
+                           target's size; --k 300 for a shorter run)
   --sample <count>         waiting renewals completed afterwards through the client API (default 20)
   --expiry-sample <count>  renewals started among the waiting ones with a short link TTL (default 10)
   --expiry-ttl <seconds>   that short link TTL (default 10)
@@ -65,7 +73,15 @@ export const USAGE = `npm run bench -- [options]
                            .data/bench/stack/profiles/, for Chrome DevTools)
   --server-config <k=v>    an extra --dynamic-config-value for the bench's Temporal dev server, to try
                            a server setting (e.g. system.enableActivityEagerExecution=true); repeatable
-  --skip <phase>           baseline, e2e or hold; repeatable
+  --accounts <count>       accounts the registry phase seeds, in bulk, in a database of its own; each
+                           look-up the product makes is timed at 1 000 and at this many (default
+                           100000: about a minute on the embedded registry server)
+  --lookups <count>        calls of each look-up kind timed at each size, one at a time (default 200)
+  --registry-uri <uri>     measure the look-ups of this MongoDB-compatible server (mongodb://...)
+                           instead of the bench stack's, to compare servers (its database is dropped)
+  --skip <phase>           baseline, e2e, hold or registry; repeatable
+  --only <phase>           run this phase alone (repeatable); --only registry starts nothing but the
+                           registry server (and nothing at all with --registry-uri)
   -h, --help
 
 Results: a table on stdout, JSON in .data/bench/results/ (latest.json and a timestamped copy).
@@ -114,15 +130,23 @@ export function parseOptions(argv: string[]): BenchOptions {
       'worker-cache': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       'server-config': { type: 'string', multiple: true },
+      accounts: { type: 'string' },
+      lookups: { type: 'string' },
+      'registry-uri': { type: 'string' },
       skip: { type: 'string', multiple: true },
+      only: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const skip = new Set<'baseline' | 'e2e' | 'hold'>();
-  for (const phase of values.skip ?? []) {
-    if (phase !== 'baseline' && phase !== 'e2e' && phase !== 'hold')
-      throw new UsageError(`--skip takes baseline, e2e or hold (got "${phase}")`);
-    skip.add(phase);
+  const phase = (option: string, name: string): BenchPhase => {
+    if (!(BENCH_PHASES as readonly string[]).includes(name))
+      throw new UsageError(`--${option} takes baseline, e2e, hold or registry (got "${name}")`);
+    return name as BenchPhase;
+  };
+  const skip = new Set((values.skip ?? []).map((name) => phase('skip', name)));
+  if (values.only) {
+    const only = new Set(values.only.map((name) => phase('only', name)));
+    for (const name of BENCH_PHASES) if (!only.has(name)) skip.add(name);
   }
   const options: BenchOptions = {
     n: count('n', values.n, 100, 1),
@@ -141,12 +165,17 @@ export function parseOptions(argv: string[]): BenchOptions {
     workerCache: values['worker-cache'] === undefined ? undefined : count('worker-cache', values['worker-cache'], 0, 0),
     cpuProf: values['cpu-prof'] ?? false,
     serverConfig: values['server-config'] ?? [],
+    accounts: count('accounts', values.accounts, 100_000, 1_000),
+    lookups: count('lookups', values.lookups, 200, 10),
+    registryUri: values['registry-uri'],
     skip,
     help: values.help ?? false,
   };
   for (const entry of options.serverConfig) {
     if (!/^[\w.]+=.+$/.test(entry)) throw new UsageError(`--server-config takes KEY=JSON_VALUE (got "${entry}")`);
   }
+  if (options.registryUri !== undefined && !/^mongodb(\+srv)?:\/\//.test(options.registryUri))
+    throw new UsageError(`--registry-uri takes a mongodb:// address (got "${options.registryUri}")`);
   if (options.portBase + 8888 > 65_535) throw new UsageError('--port-base is too high: the web UI ports would pass 65535');
   if (options.sample > options.k) options.sample = options.k;
   options.rounds = Math.min(options.rounds, options.n);

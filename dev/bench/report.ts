@@ -9,6 +9,7 @@ import type { HoldProgress, HoldResult } from './hold.js';
 import type { Breakdown } from './breakdown.js';
 import type { BenchOptions } from './options.js';
 import type { ProfileSummary } from './profile.js';
+import { LOOKUP_KINDS, type RegistryResult } from './registry.js';
 import type { PeakRss } from './rss.js';
 import type { Summary } from './stats.js';
 
@@ -54,6 +55,8 @@ export interface BenchResult {
   e2e?: PhaseResult;
   comparison?: { throughputRatio: number; p99DiffMs: Record<string, number> };
   hold?: HoldResult & { seedMs: number };
+  /** The registry's look-ups at 1 000 accounts and at --accounts. */
+  registry?: RegistryResult;
   /** What the hold phase had measured so far (kept when it is interrupted). */
   holdProgress?: HoldProgress;
   targets: Target[];
@@ -78,7 +81,7 @@ export function compare(result: BenchResult): void {
 
 export function evaluateTargets(result: BenchResult): void {
   const targets: Target[] = [];
-  const { comparison, hold, options } = result;
+  const { comparison, hold, options, registry } = result;
   if (comparison) {
     targets.push({
       name: 'throughput',
@@ -112,6 +115,15 @@ export function evaluateTargets(result: BenchResult): void {
         hold.sample.completed === hold.sample.size &&
         hold.expiry.expired === hold.expiry.size &&
         hold.expiry.deadLinkPages === hold.expiry.size,
+    });
+  }
+  if (registry) {
+    const [small, large] = [registry.sizes[0]!.accounts, registry.sizes.at(-1)!.accounts];
+    targets.push({
+      name: 'look-up growth',
+      target: `≤ 2 × from ${small} to ${large} accounts (p50 of the kind that grew most)`,
+      value: `${registry.worst.p50Ratio} ×`,
+      met: registry.worst.p50Ratio <= 2,
     });
   }
   result.targets = targets;
@@ -238,12 +250,33 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
       `Hold (not finished): ${p.started ?? 0} of ${p.k ?? '?'} started${p.startMs === undefined ? '' : ` in ${(p.startMs / 1000).toFixed(1)} s`}, ${p.linkEmailsSent ?? 0} link emails sent after ${((p.elapsedMs ?? 0) / 1000).toFixed(0)} s; worker RSS ${p.workerRssMiB ?? '-'} MiB (peak ${p.workerPeakMiB ?? '-'} MiB)`,
     );
   }
+  if (result.registry) registryLines(result.registry, log);
   if (result.targets.length > 0) {
     log('');
     log('Targets');
     for (const t of result.targets) log(`  ${padEnd(verdict(t.met), 7)} ${padEnd(t.name, 30)} ${t.value}   (target ${t.target})`);
   }
   if (result.error) log(`\nThe run stopped early: ${result.error}`);
+}
+
+function registryLines(r: RegistryResult, log: (line: string) => void): void {
+  log('');
+  log(
+    `Registry look-ups on ${r.server}: ${r.lookups} of each at each size, one at a time; ${r.accounts} accounts (and ${r.sizes[0]!.accounts} beside them) seeded in ${(r.seedMs / 1000).toFixed(1)} s (${r.seedPerSecond} /s)`,
+  );
+  const at = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+  const [first, last] = [r.sizes[0]!.accounts, r.sizes.at(-1)!.accounts];
+  log(
+    `${padEnd('ms', 28)}${r.sizes.map((s) => `${pad(`p50 ${at(s.accounts)}`, 10)}${pad(`p99 ${at(s.accounts)}`, 10)}`).join('')}${pad(`${at(last)}/${at(first)} p50`, 18)}${pad('p99', 10)}`,
+  );
+  for (const kind of LOOKUP_KINDS) {
+    const g = r.growth[kind];
+    log(
+      `${padEnd(kind, 28)}${r.sizes.map((s) => `${pad(ms(s.steps[kind]?.p50), 10)}${pad(ms(s.steps[kind]?.p99), 10)}`).join('')}${pad(`${g?.p50 ?? '-'} ×`, 18)}${pad(`${g?.p99 ?? '-'} ×`, 10)}`,
+    );
+  }
+  if (r.serverRss)
+    log(`Registry server RSS: peak ${r.serverRss.hwmMiB ?? r.serverRss.polledPeakMiB} MiB, at the end ${r.serverRss.lastMiB ?? '-'} MiB`);
 }
 
 /** Writes latest.json and a timestamped copy; returns the timestamped path. */

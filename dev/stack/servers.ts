@@ -102,14 +102,20 @@ export function temporalDevServer(config: Config, variable: VariableName = asIs)
   };
 }
 
-export function ferretdb(config: Config, variable: VariableName = asIs): ServiceSpec {
-  const port = config.mongo.ferretdbPort;
-  const dataDir = join(config.dataDir, 'ferretdb');
+/**
+ * The registry's MongoDB-compatible server (mongo-java-server on its H2 backend, built by
+ * dev/tools/setup.sh from dev/tools/registry-server/): its look-ups by _id and unique index read an
+ * index, whatever the registry's size. Its MVStore file under .data/registry/ keeps the accounts
+ * across a restart; SIGTERM closes it cleanly (the JVM's shutdown hook).
+ */
+export function registryServer(config: Config, variable: VariableName = asIs): ServiceSpec {
+  const port = config.mongo.registryPort;
+  const dataDir = join(config.dataDir, 'registry');
   return {
-    name: 'ferretdb',
-    command: locateTool('ferretdb'),
-    args: ['-listen-addr', `127.0.0.1:${port}`, '-data-dir', dataDir, '-log-level', 'warn'],
-    ports: [{ port, variable: variable('FERRETDB_PORT') }],
+    name: 'registry',
+    command: locateTool('registry-server'),
+    args: ['--port', String(port), '--data-dir', dataDir],
+    ports: [{ port, variable: variable('REGISTRY_PORT') }],
     prepare: () => mkdirSync(dataDir, { recursive: true }),
     probe: tcpProbe(port),
     answersOn: `127.0.0.1:${port}`,
@@ -192,11 +198,11 @@ export function redis(config: Config, variable: VariableName = asIs): ServiceSpe
   };
 }
 
-/** The servers the configuration asks to run here (Temporal, FerretDB, Mailpit, Redis), in start order. */
+/** The servers the configuration asks to run here (Temporal, the registry, Mailpit, Redis), in start order. */
 export function embeddedServers(config: Config, variable: VariableName = asIs): ServiceSpec[] {
   const specs: ServiceSpec[] = [];
   if (usesEmbeddedTemporal(config, variable)) specs.push(temporalDevServer(config, variable));
-  if (config.mongo.embedded) specs.push(ferretdb(config, variable));
+  if (config.mongo.embedded) specs.push(registryServer(config, variable));
   if (usesEmbeddedMailpit(config)) specs.push(mailpit(config, variable));
   if (config.store.embedded) specs.push(redis(config, variable));
   return specs;

@@ -6,13 +6,14 @@
 #
 #   .tools/bin/temporal              Temporal CLI (dev server + Web UI); skipped if `temporal` is on PATH
 #   .tools/bin/mailpit               Mailpit, with its web UI built from the module's sources
-#   .tools/bin/ferretdb              FerretDB (SQLite backend) from dev/tools/ferretdb/; skipped if MONGODB_URI is set
+#   .tools/bin/registry-server       launcher of the registry's MongoDB-compatible server (mongo-java-server + H2,
+#                                    from dev/tools/registry-server/, + .tools/registry-server/); skipped if MONGODB_URI is set
 #   .tools/bin/temporal-test-server  launcher of the Java time-skipping test server (+ .tools/temporal-test-server/)
 #   redis-server, espeak-ng, nginx   Debian's packages (apt-get, as root) when missing; Redis skipped if REDIS_URL is set
 #   --browser                        also installs Debian's chromium when /usr/bin/chromium is missing
 #
 # A tool is rebuilt only when its stamp (.tools/stamps/NAME: version and inputs) changed.
-# Needs: go (Temporal CLI, Mailpit, FerretDB), java + mvn (test server), npm (Mailpit's UI).
+# Needs: go (Temporal CLI, Mailpit), java + mvn (test server, registry server; javac too), npm (Mailpit's UI).
 set -euo pipefail
 export LC_ALL=C # $EPOCHREALTIME with a '.' whatever the user's locale
 
@@ -28,7 +29,7 @@ browser=0
 for arg in "$@"; do
   case "$arg" in
     --browser) browser=1 ;;
-    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup: unknown argument '$arg' (usage: bash dev/tools/setup.sh [--browser])" >&2; exit 2 ;;
   esac
 done
@@ -36,7 +37,7 @@ done
 # shellcheck source=versions.env
 source "$ROOT/dev/tools/versions.env"
 : "${TEMPORAL_CLI_VERSION:?missing in dev/tools/versions.env}" "${TEMPORAL_TEST_SERVER_VERSION:?missing in dev/tools/versions.env}"
-: "${FERRETDB_VERSION:?missing in dev/tools/versions.env}" "${MAILPIT_VERSION:?missing in dev/tools/versions.env}"
+: "${MONGO_JAVA_SERVER_VERSION:?missing in dev/tools/versions.env}" "${MAILPIT_VERSION:?missing in dev/tools/versions.env}"
 : "${REDIS_VERSION:?missing in dev/tools/versions.env}" "${ESPEAK_NG_VERSION:?missing in dev/tools/versions.env}"
 : "${NGINX_VERSION:?missing in dev/tools/versions.env}"
 
@@ -149,24 +150,52 @@ if ! stamp_ok mailpit "$mailpit_key" "$BIN/mailpit"; then
   done_step mailpit "$mailpit_key"
 fi
 
-# --- FerretDB ------------------------------------------------------------------------------------
-ferret_src="$ROOT/dev/tools/ferretdb"
-ferret_key="$FERRETDB_VERSION $(cat "$ferret_src/go.mod" "$ferret_src/go.sum" "$ferret_src/main.go" | sha256sum | cut -c1-16)"
+# --- Registry server: mongo-java-server on H2 (Java) ----------------------------------------------
+# The registry's MongoDB-compatible server. Its libraries come from Maven Central (the pom only
+# copies them); our three classes (the main class, BSON storage for the H2 backend) are compiled
+# with javac, which needs none of Maven's build plugins on a cold machine. The launcher bounds the
+# JVM's memory (the defaults would let it take a quarter of the machine's).
+registry_src="$ROOT/dev/tools/registry-server"
+registry_dir="$TOOLS/registry-server"
+registry_sources=("$registry_src"/src/main/java/local/registry/*.java)
 if [[ -n "${MONGODB_URI:-}" ]]; then
   : # an existing MongoDB is used
-elif ! stamp_ok ferretdb "$ferret_key" "$BIN/ferretdb"; then
-  need go "to build FerretDB"
-  required="$(sed -n 's#^[[:space:]]*\(require \)\{0,1\}github.com/FerretDB/FerretDB \(v[^[:space:]]*\).*#\2#p' "$ferret_src/go.mod")"
-  if [[ "$required" != "$FERRETDB_VERSION" ]]; then
-    echo "setup: dev/tools/ferretdb/go.mod requires FerretDB '$required' but dev/tools/versions.env pins $FERRETDB_VERSION;" \
-      "run: (cd dev/tools/ferretdb && go get github.com/FerretDB/FerretDB@$FERRETDB_VERSION && go mod tidy)" >&2
-    exit 1
+else
+  need java "to run the registry server"
+  registry_java="$(readlink -f "$(command -v java)")"
+  registry_key="launcher-v1 $MONGO_JAVA_SERVER_VERSION $(cat "$registry_src/pom.xml" "${registry_sources[@]}" | sha256sum | cut -c1-16) $registry_java $(stat -c %Y "$registry_java") $ROOT"
+  if ! stamp_ok registry-server "$registry_key" "$BIN/registry-server"; then
+    need javac "to compile the registry server's main class (a JDK, not only a JRE)"
+    need mvn "to fetch mongo-java-server from Maven Central"
+    begin registry-server "fetching mongo-java-server $MONGO_JAVA_SERVER_VERSION (Maven Central) and building the registry server"
+    rm -rf "$registry_dir" "$BIN/registry-server" # never a launcher pointing at a half-fetched classpath
+    mkdir -p "$registry_dir"
+    run mvn -B -q -Dstyle.color=never -f "$registry_src/pom.xml" "-Dmongo.java.server.version=$MONGO_JAVA_SERVER_VERSION" \
+      "-DoutputDirectory=$registry_dir/lib" dependency:copy-dependencies
+    [[ -f "$registry_dir/lib/mongo-java-server-h2-backend-$MONGO_JAVA_SERVER_VERSION.jar" ]] || {
+      echo "setup: FAILED: mongo-java-server-h2-backend-$MONGO_JAVA_SERVER_VERSION.jar is not in $registry_dir/lib" >&2
+      exit 1
+    }
+    run javac --release 17 -Xlint:all -Werror -d "$registry_dir/classes" -cp "$registry_dir/lib/*" "${registry_sources[@]}"
+    registry_cp="$registry_dir/classes:$(find "$registry_dir/lib" -name '*.jar' | LC_ALL=C sort | paste -sd: -)"
+    # Memory bounded: heap 160 MiB (the MVStore's page cache, 32 MiB, is in it), metaspace, code
+    # cache, thread stacks and Netty's direct buffers capped; the serial collector (one small heap,
+    # two cores shared with the whole stack). RSS ~240 MiB at 200 000 accounts: docs/performance.md.
+    registry_jvm=("$registry_java" -Xms32m -Xmx160m -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m
+      -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -Xss512k -XX:-UsePerfData
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.showDateTime=true)
+    {
+      echo '#!/usr/bin/env bash'
+      echo "# The registry server (mongo-java-server $MONGO_JAVA_SERVER_VERSION, H2 backend), generated by dev/tools/setup.sh."
+      echo '# Usage: registry-server --port N --data-dir DIR [--host H]. exec: the stack stops the JVM itself'
+      echo '# (SIGTERM runs its shutdown hook, which closes the data file).'
+      printf 'exec'
+      printf ' %q' "${registry_jvm[@]}" -cp "$registry_cp" local.registry.RegistryServer
+      printf ' "$@"\n'
+    } >"$BIN/registry-server"
+    chmod +x "$BIN/registry-server"
+    done_step registry-server "$registry_key"
   fi
-  begin ferretdb "building FerretDB $FERRETDB_VERSION (dev/tools/ferretdb, SQLite backend)"
-  cd "$ferret_src"
-  run "${go_env[@]}" go install .
-  cd "$ROOT"
-  done_step ferretdb "$ferret_key"
 fi
 
 # --- Temporal time-skipping test server (Java) ----------------------------------------------------

@@ -1,6 +1,9 @@
 /**
- * The registry adapter against FerretDB: lookups that are _id reads (FerretDB v1 scans for any
- * other filter), uniqueness claims, and the atomic, idempotent identifier assignment.
+ * The registry adapter against the embedded registry server (mongo-java-server on H2; a real
+ * MongoDB with TEST_MONGODB_URI): lookups that are _id reads, uniqueness claims and unique indexes
+ * (duplicate key 11000), the atomic, idempotent identifier assignment and password issue, each also
+ * raced by concurrent callers: every operation the product makes, since the embedded server
+ * implements less of MongoDB than MongoDB does.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
@@ -95,13 +98,34 @@ describe('registry', () => {
     for (const { filter } of queries) expect(Object.keys(filter)).toEqual(['_id']);
   });
 
-  it.skipIf(!config.mongo.embedded)('sends lookups that FerretDB pushes down to SQLite, unlike a lookup by the numic field', async () => {
-    const [account, other] = [await newAccount(), await newAccount()];
-    const queries = await queriesOf(() => lookUpBoth(account, other));
-    const pushdown = async (find: string, filter: object) => (await db.command({ explain: { find, filter } })).filterPushdown;
-    for (const { collection, filter } of queries) expect(await pushdown(collection, filter)).toBe(true);
-    // The query this replaced: every account decoded in Go.
-    expect(await pushdown('accounts', { numic: account.numic })).toBe(false);
+  it('creates the unique indexes, which refuse a duplicate written around the claims (code 11000)', async () => {
+    const unique = async (collection: string) =>
+      (await db.collection(collection).indexes()).filter((index) => index.unique).map((index) => Object.keys(index.key));
+    expect(await unique('accounts')).toEqual(expect.arrayContaining([['numic'], ['identifier']]));
+    expect(await unique('identifier_assignments')).toEqual([['identifier']]);
+    const account = await newAccount();
+    await expect(db.collection('accounts').insertOne(storedBeforeClaims(account.numic, randomIdentifier()))).rejects.toMatchObject(
+      duplicateKey,
+    );
+    await expect(db.collection('accounts').insertOne(storedBeforeClaims(freshNumic(), account.identifier))).rejects.toMatchObject(
+      duplicateKey,
+    );
+    // ensureIndexes again: nothing changes, nothing fails.
+    await registry.ensureIndexes();
+    expect(await unique('accounts')).toEqual(expect.arrayContaining([['numic'], ['identifier']]));
+  });
+
+  it('lets one of two creates racing for a NUMIC through, refuses the other (11000) and leaves none of its claims', async () => {
+    const numic = freshNumic();
+    const identifiers = [randomIdentifier(), randomIdentifier()];
+    const outcomes = await Promise.allSettled(identifiers.map((identifier) => newAccount({ numic, identifier })));
+    const created = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    expect(created).toHaveLength(1);
+    expect(refused).toEqual([expect.objectContaining(duplicateKey)]);
+    const loser = identifiers.find((identifier) => identifier !== created[0]!.identifier)!;
+    expect(await claims('account_identifiers').findOne({ _id: loser })).toBeNull();
+    expect((await registry.findByNumicAndEmail(numic, created[0]!.email))?.id).toBe(created[0]!.id);
   });
 
   it('refuses a second account with the same NUMIC or identifier, and the refused create leaves no claim', async () => {
@@ -228,10 +252,77 @@ describe('registry', () => {
     expect((await registry.findByNumicAndEmail(numic, fields.email))?.passwordHash).toBe('y');
   });
 
-  it('records a notification once', async () => {
+  it('gives two renewals of one account racing each its own identifier; the account keeps one, the other is never valid', async () => {
     const account = await newAccount();
+    const [first, second] = await Promise.all(
+      ['renouvellement-i/run-1', 'renouvellement-i/run-2'].map((renewalId) =>
+        registry.assignIdentifier(account.id, renewalId, randomIdentifier),
+      ),
+    );
+    expect(first).not.toBe(second);
+    const kept = (await registry.findById(account.id))!.identifier;
+    expect([first, second]).toContain(kept);
+    expect((await registry.findByIdentifier(kept))?.id).toBe(account.id);
+    expect(await registry.findByIdentifier(kept === first ? second! : first!)).toBeNull();
+  });
+
+  it('issues one password per renewal to concurrent retries, keeps it sealed until told to forget it, then only its hash', async () => {
+    const account = await newAccount();
+    const renewalId = `renouvellement-p/${account.numic}`;
+    let draws = 0;
+    const draw = async () => {
+      draws++;
+      return { passwordHash: `hash-${draws}`, sealedPassword: `sealed-${draws}` };
+    };
+    await Promise.all(Array.from({ length: 4 }, () => registry.issuePassword(account.id, renewalId, draw)));
+    const sealed = await registry.issuedPassword(renewalId);
+    expect(sealed).toMatch(/^sealed-\d$/);
+    const hash = `hash-${sealed!.slice('sealed-'.length)}`;
+    expect((await registry.findById(account.id))?.passwordHash).toBe(hash);
+
+    // A retry after the issue draws nothing and keeps the first password.
+    const before = draws;
+    await registry.issuePassword(account.id, renewalId, draw);
+    expect(draws).toBe(before);
+    expect(await registry.issuedPassword(renewalId)).toBe(sealed);
+
+    await registry.forgetIssuedPassword(renewalId);
+    await registry.forgetIssuedPassword(renewalId); // idempotent
+    expect(await registry.issuedPassword(renewalId)).toBeUndefined();
+    const stored = await db.collection('password_issues').findOne({ _id: renewalId as never });
+    expect(stored).toMatchObject({ accountId: account.id, passwordHash: hash });
+    expect(stored).not.toHaveProperty('sealedPassword'); // $unset: the field is gone, not null
+    // A retry after the SMS went keeps the password issued, without its clear copy.
+    await registry.issuePassword(account.id, renewalId, draw);
+    expect(draws).toBe(before);
+    expect((await registry.findById(account.id))?.passwordHash).toBe(hash);
+    expect(await registry.issuedPassword(renewalId)).toBeUndefined();
+    expect(await registry.issuedPassword('renouvellement-p/never')).toBeUndefined();
+  });
+
+  it('records a notification once, also for concurrent callers', async () => {
+    const account = await newAccount();
+    expect(await registry.hasSentNotification(account.id, 'r/1:sms')).toBe(false);
     expect(await registry.markNotificationSent(account.id, 'r/1:sms')).toBe(true);
     expect(await registry.markNotificationSent(account.id, 'r/1:sms')).toBe(false);
     expect(await registry.hasSentNotification(account.id, 'r/1:sms')).toBe(true);
+    const raced = await Promise.all(Array.from({ length: 4 }, () => registry.markNotificationSent(account.id, 'r/1:email')));
+    expect(raced.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('stores accounts in bulk with their claims, and refuses a duplicate among them (11000)', async () => {
+    const fields = () => {
+      const numic = freshNumic();
+      return { numic, email: `Lot.${numic}@Example.org`, phone: '+33600000000', identifier: randomIdentifier(), passwordHash: 'x' };
+    };
+    const batch = Array.from({ length: 50 }, fields);
+    const stored = await registry.createMany(batch);
+    expect(stored.map((a) => a.numic)).toEqual(batch.map((a) => a.numic));
+    for (const account of [stored[0]!, stored[49]!]) {
+      expect((await registry.findByNumicAndEmail(account.numic, account.email.toLowerCase()))?.id).toBe(account.id);
+      expect((await registry.findByIdentifier(account.identifier))?.id).toBe(account.id);
+    }
+    await expect(registry.createMany([fields(), { ...fields(), numic: batch[0]!.numic }])).rejects.toMatchObject(duplicateKey);
+    expect(await registry.createMany([])).toEqual([]);
   });
 });

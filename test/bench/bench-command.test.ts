@@ -5,7 +5,7 @@
  * timed test): only that each is measured and that the run's own correctness checks pass.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../dev/stack/paths.js';
@@ -32,6 +32,7 @@ describe('npm run bench', () => {
     const { code, stdout, stderr } = await runBench([
       ...['--n', String(N), '--c', '2', '--k', String(K), '--sample', '2', '--expiry-sample', '2', '--expiry-ttl', '2'],
       ...['--warmup', '1', '--rounds', '2', '--port-base', portBase, '--data-dir', dataDir, '--log-level', 'warn'],
+      ...['--accounts', '2000', '--lookups', '10'],
     ]);
     expect({ code, tail: `${stdout}\n${stderr}`.slice(-3000) }).toMatchObject({ code: 0 });
 
@@ -68,16 +69,50 @@ describe('npm run bench', () => {
         'password POST p99',
         `worker RSS, ${K} waiting`,
         'waiting renewals still work',
+        'look-up growth',
       ]),
     );
+    // The registry's look-ups, each kind timed at 1 000 and at --accounts, and their growth.
+    expect(result.registry).toMatchObject({ accounts: 2000, lookups: 10, sizes: [{ accounts: 1000 }, { accounts: 2000 }] });
+    for (const kind of ['by NUMIC and email', 'by identifier', 'by ID', 'create (claims)', 'assign identifier (claims)']) {
+      for (const size of result.registry.sizes) expect(size.steps[kind]).toMatchObject({ count: 10, p50: expect.any(Number) });
+      expect(result.registry.growth[kind]).toEqual({ p50: expect.any(Number), p99: expect.any(Number) });
+    }
+    expect(result.registry.serverRss.hwmMiB ?? result.registry.serverRss.polledPeakMiB).toBeGreaterThan(0);
+    expect(result.targets.find((t: { name: string }) => t.name === 'look-up growth').value).toMatch(/^\d+(\.\d+)? ×$/);
     expect(result.targets.find((t: { name: string }) => t.name === 'waiting renewals still work').met).toBe(true);
 
     // The table a reader sees.
     expect(stdout).toMatch(/Baseline: 4\/4 \(start \+ query \+ update\)/);
     expect(stdout).toMatch(/End to end: 4\/4 renewals/);
     expect(stdout).toMatch(/Hold: 6 renewals waiting for their link/);
+    expect(stdout).toMatch(/Registry look-ups on the embedded registry server/);
     expect(stdout).toMatch(/Targets/);
   }, 300_000);
+
+  it('measures the registry alone with --only registry, starting its server and nothing else', async () => {
+    const dataDir = join(process.env.DATA_DIR!, 'bench-registry');
+    const portBase = String(Number(process.env.TEST_BENCH_PORT_BASE ?? '40000') + 100);
+    const { code, stdout, stderr } = await runBench([
+      '--only',
+      'registry',
+      '--accounts',
+      '1000',
+      '--lookups',
+      '10',
+      '--port-base',
+      portBase,
+      '--data-dir',
+      dataDir,
+    ]);
+    expect({ code, tail: `${stdout}\n${stderr}`.slice(-3000) }).toMatchObject({ code: 0 });
+    const result = JSON.parse(readFileSync(join(dataDir, 'results', 'latest.json'), 'utf8'));
+    expect(result).toMatchObject({ registry: { accounts: 1000, sizes: [{ accounts: 1000 }, { accounts: 1000 }] } });
+    expect(result.baseline).toBeUndefined();
+    expect(result.hold).toBeUndefined();
+    expect(result.targets.map((t: { name: string }) => t.name)).toEqual(['look-up growth']);
+    expect(readdirSync(join(dataDir, 'stack', 'logs'))).toEqual(['registry.log']);
+  }, 120_000);
 
   it('refuses a data folder outside .data/, before starting anything', async () => {
     const { code, stderr } = await runBench(['--data-dir', '/tmp']);

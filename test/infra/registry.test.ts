@@ -1,21 +1,38 @@
-/** mongoose against the embedded FerretDB (SQLite backend): create, read back, unique index. */
+/**
+ * The embedded registry server (mongo-java-server on H2): it answers as the MongoDB version the
+ * driver needs, builds a unique index that refuses a duplicate (E11000), and keeps its data on disk
+ * across a restart, as renewals must survive an `npm start` restart.
+ */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registryServer } from '../../dev/stack/servers.js';
+import { Stack } from '../../dev/stack/stack.js';
 import { testConfig } from '../support/config.js';
 
+const config = testConfig();
 let connection: mongoose.Connection;
 
+const connect = (uri: string, dbName: string) => mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 10_000 }).asPromise();
+
 beforeAll(async () => {
-  const { mongo } = testConfig();
-  connection = await mongoose
-    .createConnection(mongo.uri, { dbName: `infra_${randomUUID().slice(0, 8)}`, serverSelectionTimeoutMS: 10_000 })
-    .asPromise();
+  connection = await connect(config.mongo.uri, `infra_${randomUUID().slice(0, 8)}`);
 });
 
 afterAll(async () => {
   await connection?.dropDatabase();
   await connection?.close();
+});
+
+it('answers as a MongoDB the driver accepts (wire version 9 or more, MongoDB 4.4)', async () => {
+  const hello = await connection.db!.admin().command({ isMaster: 1 });
+  expect(hello).toMatchObject({ ok: 1 });
+  expect(hello.maxWireVersion).toBeGreaterThanOrEqual(9);
+  expect(await connection.db!.admin().command({ ping: 1 })).toMatchObject({ ok: 1 });
+  if (config.mongo.embedded) expect(await connection.db!.admin().command({ buildInfo: 1 })).toMatchObject({ version: '4.4.0' });
 });
 
 it('creates, reads back, and refuses a duplicate on a unique index (E11000)', async () => {
@@ -39,4 +56,48 @@ it('creates, reads back, and refuses a duplicate on a unique index (E11000)', as
     code: 11000,
   });
   expect(await Account.countDocuments({ identifier: 'K7QX-42MP' })).toBe(1);
+});
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+
+describe.skipIf(!config.mongo.embedded)('a server of its own, restarted', () => {
+  it('keeps its documents and unique indexes across a restart (SIGTERM, as the stack stops it)', async () => {
+    // Its own port and folder under the test data folder: the shared server is not disturbed.
+    const dataDir = join(config.dataDir, `registry-restart-${randomUUID().slice(0, 8)}`);
+    const own = testConfig({ DATA_DIR: dataDir, REGISTRY_PORT: String(await freePort()) });
+    const spec = registryServer(own);
+    const withServer = async <T>(use: (db: mongoose.mongo.Db) => Promise<T>): Promise<T> => {
+      const stack = new Stack(dataDir);
+      await stack.start([spec]);
+      const conn = await connect(own.mongo.uri, 'restart');
+      try {
+        return await use(conn.db!);
+      } finally {
+        await conn.close();
+        await stack.stop();
+      }
+    };
+
+    await withServer(async (db) => {
+      await db.collection('claims').createIndex({ key: 1 }, { unique: true });
+      await db.collection('claims').insertMany(Array.from({ length: 500 }, (_, i) => ({ _id: `c${i}` as never, key: i })));
+      await db.collection('claims').updateOne({ _id: 'c7' as never }, { $unset: { key: 1 } });
+    });
+    expect(existsSync(join(dataDir, 'registry', 'registry.mv.db'))).toBe(true);
+
+    await withServer(async (db) => {
+      expect(await db.collection('claims').countDocuments()).toBe(500);
+      expect(await db.collection('claims').findOne({ _id: 'c499' as never })).toEqual({ _id: 'c499', key: 499 });
+      expect(await db.collection('claims').findOne({ _id: 'c7' as never })).toEqual({ _id: 'c7' });
+      await expect(db.collection('claims').insertOne({ _id: 'other' as never, key: 3 })).rejects.toMatchObject({ code: 11000 });
+      await expect(db.collection('claims').insertOne({ _id: 'c3' as never })).rejects.toMatchObject({ code: 11000 });
+    });
+  }, 60_000);
 });

@@ -23,7 +23,7 @@ export function testDataDir(outer: NodeJS.ProcessEnv): string {
 const TEST_PORTS = {
   TEMPORAL_PORT: 17233,
   TEMPORAL_UI_PORT: 18233,
-  FERRETDB_PORT: 27117,
+  REGISTRY_PORT: 27117,
   SMTP_PORT: 11025,
   MAILPIT_UI_PORT: 18025,
   CODEC_SERVER_PORT: 18888,
@@ -45,7 +45,7 @@ export function testEnvironment(outer: NodeJS.ProcessEnv): Record<string, string
     TEMPORAL_UI_PORT: port('TEMPORAL_UI_PORT'),
     TEMPORAL_ADDRESS: `127.0.0.1:${port('TEMPORAL_PORT')}`,
     TEMPORAL_NAMESPACE: 'default',
-    FERRETDB_PORT: port('FERRETDB_PORT'),
+    REGISTRY_PORT: port('REGISTRY_PORT'),
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: port('SMTP_PORT'),
     MAILPIT_UI_PORT: port('MAILPIT_UI_PORT'),
