@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['test/**/*.test.ts'],
-    // Starts Temporal dev server, FerretDB and Mailpit on test ports (distinct from `npm start`'s)
+    // Starts Temporal dev server, the registry, Mailpit and Redis on test ports (distinct from `npm start`'s)
     // with a fresh DATA_DIR=.data/test, and exports the settings to the test processes.
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',

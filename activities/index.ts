@@ -1,5 +1,5 @@
 /**
- * The renewal's side effects, built from their dependencies so tests pass real ones (FerretDB,
+ * The renewal's side effects, built from their dependencies so tests pass real ones (the registry,
  * Mailpit, a scratch SMS outbox) without module mocking. The worker registers them all.
  */
 import { accountActivities } from './accounts.js';

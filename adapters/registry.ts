@@ -152,11 +152,8 @@ export interface Registry {
 }
 
 const DUPLICATE_KEY = 11000;
-/** MongoDB says 11000; FerretDB's SQLite backend sometimes passes SQLite's own words through. */
-const isDuplicateKey = (err: unknown) => {
-  const { code, message, errmsg } = (err ?? {}) as { code?: number; message?: string; errmsg?: string };
-  return code === DUPLICATE_KEY || /UNIQUE constraint failed/.test(message ?? errmsg ?? '');
-};
+/** A unique index refused the write (MongoDB and the embedded server both say 11000). */
+const isDuplicateKey = (err: unknown) => (err as { code?: number } | undefined)?.code === DUPLICATE_KEY;
 
 /**
  * How long a claim may point to an account not inserted yet: a create in flight inserts it within
@@ -206,8 +203,7 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
         const held = await model.findById(key).lean();
         if (held?.accountId === accountId) return; // ours already: a retry
         if (attempt === 3 || (held && !(await isStale(held)))) throw err;
-        // Checked, then deleted by _id alone: FerretDB deletes by _id after reading anyway, and
-        // pushes down no other filter.
+        // Checked, then deleted by _id alone (a design from FerretDB v1, which filtered on nothing else).
         if (held) await model.deleteOne({ _id: key });
       }
     }

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the embedded servers (Temporal dev server, FerretDB, Mailpit) while the workflow
+ * `npm start`: the embedded servers (Temporal dev server, registry, Mailpit, Redis) while the workflow
  * bundle is built afresh, then the worker (on that bundle), the codec server and the web server,
  * until Ctrl-C (or SIGTERM) stops them all. A child that dies once started is restarted with a
  * back-off (dev/stack/restart-policy.ts), as compose's `restart: unless-stopped` does; one that

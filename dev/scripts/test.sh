@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source dev/scripts/ensure-deps.sh
 ensure_node_modules
-# The tests use the embedded FerretDB and Redis unless TEST_MONGODB_URI / TEST_REDIS_URL are set (never the servers MONGODB_URI / REDIS_URL name).
+# The tests use the embedded registry server and Redis unless TEST_MONGODB_URI / TEST_REDIS_URL are set (never the servers MONGODB_URI / REDIS_URL name).
 MONGODB_URI="${TEST_MONGODB_URI:-}" REDIS_URL="${TEST_REDIS_URL:-}" bash dev/tools/setup.sh --browser
 if [[ $# == 0 ]]; then
   echo "[test] static checks: types, lint, format (npm run check)"

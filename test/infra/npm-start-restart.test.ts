@@ -45,7 +45,6 @@ beforeAll(async () => {
     TEMPORAL_PORT: String(temporal),
     TEMPORAL_UI_PORT: String(temporalUi),
     TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
-    FERRETDB_PORT: String(registry),
     REGISTRY_PORT: String(registry),
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: String(smtp),

@@ -1,6 +1,6 @@
 /**
  * Screen 3 must not reveal anything about an account, not even by its timing: whether NUMIC and
- * email match, and whether a renewal is in flight. With the real stack (Temporal, worker, FerretDB,
+ * email match, and whether a renewal is in flight. With the real stack (Temporal, worker, registry,
  * Mailpit, Redis), requests of two situations are sent in alternating pairs and their response
  * times compared by the median of the paired differences. A last case proves the measurement would
  * see a web layer that took longer on a match.

@@ -1,5 +1,5 @@
 /**
- * A real renewal worker (real activities: FerretDB, Mailpit, a scratch SMS outbox) on its own
+ * A real renewal worker (real activities: the registry, Mailpit, a scratch SMS outbox) on its own
  * task queue, and the client API, for the workflow tests. Each test makes its own account, so
  * test files share the servers without seeing each other's renewals.
  */

@@ -1,6 +1,6 @@
 /**
  * Every outcome of both kinds end to end through the client API, on the real dev server, with the
- * real activities against FerretDB and Mailpit and a scratch SMS outbox.
+ * real activities against the registry and Mailpit and a scratch SMS outbox.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../adapters/passwords.js';

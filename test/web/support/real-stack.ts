@@ -1,6 +1,6 @@
 /**
  * The real stack for the timing and browser tests: the test servers started by the global setup
- * (Temporal dev server, FerretDB, Mailpit), a real worker in this process, and the web's real
+ * (Temporal dev server, registry, Mailpit, Redis), a real worker in this process, and the web's real
  * dependencies. Each use gets its own task queue and database, so it shares nothing with the
  * other test files running alongside.
  */

@@ -1,6 +1,6 @@
 /**
  * The fast tier of the workflow tests: credentialRenewalWorkflow on the Java time-skipping test
- * server with stub activities (test/support/stub-activities.ts), and no other server (no FerretDB,
+ * server with stub activities (test/support/stub-activities.ts), and no other server (no registry,
  * Mailpit, SMS outbox or Redis). The worker is the real one (worker/create-worker.ts) in all but its
  * activities: the same workflow bundle options, data converter (payload codec and failure
  * converter) and workflow cache. The tests drive the workflow through its own definitions
