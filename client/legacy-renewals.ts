@@ -3,7 +3,7 @@
  * results until those runs are gone; this file goes with them. The page still only reads: the
  * legacy `openLink` update (which started its password window) is sent when the citizen submits.
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { FieldSealer } from '../codec/sealed-field.js';
 import { hashLinkSecret } from '../domain/link-secret.js';
@@ -12,6 +12,16 @@ import { linkStateQuery, openLinkUpdate, statusQuery, submitPasswordUpdate, type
 import type { LinkState, SubmitSecretResult } from '../workflows/definitions.js';
 
 const DEAD_UNKNOWN = { status: 'dead', reason: 'unknown' } as const;
+
+/**
+ * The first workflow type's updates have no validator and their handlers never fail: a rejected
+ * one means the link names a run of another type (today's, which has no `openLink`), so in this
+ * format it is a link nobody was sent.
+ */
+function rejectedAsUnknown(err: unknown): typeof DEAD_UNKNOWN {
+  if (err instanceof WorkflowUpdateFailedError) return DEAD_UNKNOWN;
+  throw err;
+}
 
 export function legacyRenewals(client: Client, sealer: FieldSealer) {
   function target(token: string) {
@@ -40,7 +50,9 @@ export function legacyRenewals(client: Client, sealer: FieldSealer) {
 
     async submitPassword(token: string, password: string): Promise<SubmitSecretResult> {
       const { handle, linkHash } = target(token);
-      const opened = await notFoundAsDead(handle, linkHash, () => handle.executeUpdate(openLinkUpdate, { args: [{ linkHash }] }));
+      const opened = await notFoundAsDead(handle, linkHash, () => handle.executeUpdate(openLinkUpdate, { args: [{ linkHash }] })).catch(
+        rejectedAsUnknown,
+      );
       if (opened.status === 'dead') return opened;
       const result = await notFoundAsDead(handle, linkHash, () =>
         handle.executeUpdate(submitPasswordUpdate, { args: [{ linkHash, sealedPassword: sealer.seal(password) }] }),

@@ -9,7 +9,8 @@ export interface LegacyLinkToken {
   secret: string;
 }
 
-const LEGACY_TOKEN = /^([a-z0-9-]{1,80})\.([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
+/** The run ID is a UUID as Temporal makes them: anything else was never emailed (and Temporal would refuse it as invalid). */
+const LEGACY_TOKEN = /^([a-z0-9-]{1,80})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
 
 export const formatLegacyLinkToken = ({ workflowId, runId, secret }: LegacyLinkToken) => `${workflowId}.${runId}.${secret}`;
 

@@ -96,7 +96,9 @@ export function createCodeChallenges({ key, ttlMs, store, clock, secureCookies }
       if (!code) return false;
       const claimed = await store.set(`code-used:${code.id}`, '1', 'PX', Math.max(1, code.expiresAt - clock()), 'NX');
       if (claimed !== 'OK') return false; // replayed
-      return typed.length === code.digits.length && timingSafeEqual(Buffer.from(typed), Buffer.from(code.digits));
+      // Compared as bytes: four characters may be more than four bytes (« éééé »), which timingSafeEqual refuses with an error.
+      const given = Buffer.from(typed);
+      return given.length === code.digits.length && timingSafeEqual(given, Buffer.from(code.digits));
     },
   };
 }

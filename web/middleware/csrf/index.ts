@@ -39,10 +39,10 @@ export function csrfProtection({ publicBaseUrl, secret, secure, field }: CsrfOpt
   const doubleSubmit: MiddlewareHandler<{ Variables: CsrfVariables }> = async (c, next) => {
     let value = getCookie(c, COOKIE, prefix);
     if (c.req.method === 'POST') {
-      const given = field(c) ?? '';
-      const expected = value ? tokenFor(value) : '';
-      if (!value || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected)))
-        throw new CsrfTokenError();
+      // Compared as bytes: a field as long as the token but with non-ASCII characters is longer in bytes.
+      const given = Buffer.from(field(c) ?? '');
+      const expected = Buffer.from(value ? tokenFor(value) : '');
+      if (!value || given.length !== expected.length || !timingSafeEqual(given, expected)) throw new CsrfTokenError();
     }
     if (!value) {
       value = randomBytes(32).toString('base64url');
