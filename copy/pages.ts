@@ -3,7 +3,8 @@
  * emails and SMS are in emails.ts). Views and routes import from here only; no French sentence
  * lives in the code.
  *
- *   SITE, FORM, ERRORS   every page: the shell, forms, error pages
+ *   SITE, FORM, ERRORS   every page: the shell (its footer's accessibility status), forms, error pages
+ *   JOURNEY, STEPPER     each renewal's name and its four steps, as the DSFR stepper and the page titles say them
  *   CODE                 the security code block (screens 2 and 5, the help form, a login under attack)
  *   LOGIN, ACCOUNT_HOME  screen 1 (login page) and the signed-in landing page
  *   REQUEST              screen 2, per kind (NUMIC, email, code)
@@ -13,6 +14,7 @@
  *   PASSWORD_SENT        screen 6 of a password renewal (the password went by SMS)
  *   deadLink             the page of each dead link (screen 5 when the link no longer works)
  *   HELP                 the AIDE page and its contact form
+ *   ACCESSIBILITY        the accessibility declaration (/accessibilite); its criteria are data in accessibility.ts
  */
 import { durationInWords } from './durations.js';
 import type { DeadLinkReason, RenewalKind } from '../workflows/definitions.js';
@@ -31,10 +33,13 @@ export const SITE = {
   skipToFooter: 'Pied de page',
   footerDescription:
     'Portail des Français inscrits au registre des Français établis hors de France. Pour toute question, contactez la cellule d’assistance.',
-  footerAccessibility: 'Accessibilité : partiellement conforme',
+  /** DSFR's footer link to the declaration says the conformity status (ACCESSIBILITY.status). */
+  footerAccessibility: (status: string) => `Accessibilité : ${status}`,
   licence:
     'Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont proposés sous licence etalab-2.0',
   titleSuffix: ' – Espace consulaire',
+  /** A form in error says so first in its title, so that the failure is heard first (RGAA 8.6). */
+  titleError: 'Erreur – ',
   requiredNotice: 'Sauf mention contraire, tous les champs sont obligatoires.',
   optional: '(facultatif)',
   startAgain: 'Faire une nouvelle demande',
@@ -44,6 +49,36 @@ export const SITE = {
 
 export const FORM = {
   errorSummaryTitle: (count: number) => (count === 1 ? 'Le formulaire contient 1 erreur' : `Le formulaire contient ${count} erreurs`),
+  /** DSFR's password component: the box that shows what was typed (its visible label, and the name read). */
+  showPassword: 'Afficher',
+  showPasswordLabel: 'Afficher le mot de passe',
+};
+
+/** A renewal, step by step: the request form, the confirmation, the emailed link's page, what changed. */
+export const JOURNEY: Record<RenewalKind, { name: string; steps: readonly [string, string, string, string] }> = {
+  identifier: {
+    name: 'Renouvellement de l’identifiant',
+    steps: [
+      'Votre NUMIC et votre adresse électronique',
+      'Demande enregistrée',
+      'Confirmation avec le mot de passe reçu par SMS',
+      'Votre nouvel identifiant',
+    ],
+  },
+  password: {
+    name: 'Renouvellement du mot de passe',
+    steps: [
+      'Votre NUMIC et votre adresse électronique',
+      'Demande enregistrée',
+      'Confirmation avec votre identifiant actuel',
+      'Nouveau mot de passe envoyé par SMS',
+    ],
+  },
+};
+
+export const STEPPER = {
+  state: (step: number, total: number) => `Étape ${step} sur ${total}`,
+  next: 'Étape suivante :',
 };
 
 /** "dans 12 minutes" for a wait in milliseconds, at least one minute. */
@@ -82,6 +117,8 @@ export const LOGIN = {
   identifier: 'Identifiant',
   identifierHint: 'Format attendu : 3 groupes de 4 caractères, par exemple K7QM-4WXH-9TPC',
   password: 'Mot de passe',
+  formTitle: 'Se connecter avec son compte',
+  credentials: 'Vos identifiants de connexion',
   submit: 'Se connecter',
   lostIdentifier: 'Identifiant perdu ou non reçu ?',
   lostPassword: 'Mot de passe perdu ou non reçu ?',
@@ -91,7 +128,6 @@ export const LOGIN = {
     identifierRequired: 'Saisissez votre identifiant.',
     passwordRequired: 'Saisissez votre mot de passe.',
     failed: 'Identifiant ou mot de passe incorrect. Vérifiez votre saisie et réessayez.',
-    failedTitle: 'Connexion impossible',
   },
   tooMany: (waitMs: number) =>
     `Trop de tentatives de connexion ont échoué pour cet identifiant depuis votre connexion. Vous pourrez réessayer ${inMinutes(waitMs)}. Identifiant ou mot de passe perdu ? Utilisez les liens de la page de connexion.`,
@@ -223,7 +259,7 @@ export const NEW_IDENTIFIER = {
   title: 'Votre nouvel identifiant',
   alertTitle: 'Votre identifiant a été renouvelé',
   label: 'Votre nouvel identifiant est :',
-  copy: 'Copier l’identifiant',
+  copy: 'Copier l’identifiant dans le presse-papier',
   copied: 'Identifiant copié dans le presse-papiers.',
   copyFailed: 'La copie automatique n’a pas fonctionné : sélectionnez l’identifiant et copiez-le.',
   advice: [
@@ -322,8 +358,11 @@ export const HELP = {
   ],
   accessibilityTitle: 'Accessibilité',
   accessibility:
-    'Ce service est partiellement conforme au référentiel général d’amélioration de l’accessibilité (RGAA). Le code de sécurité est proposé en image et en version audio. Si vous ne pouvez utiliser ni l’un ni l’autre, ou si vous rencontrez une difficulté, écrivez-nous avec le formulaire ci-dessous.',
+    'Le code de sécurité est proposé en image et en version audio. Si vous ne pouvez utiliser ni l’un ni l’autre, ou si vous rencontrez une difficulté, écrivez à la cellule d’assistance par courriel ou avec le formulaire ci-dessous.',
+  accessibilityLink: 'Lire la déclaration d’accessibilité',
   formTitle: 'Écrire à la cellule d’assistance',
+  /** The way round the form's own security code: the help desk's address, for who can use neither version. */
+  directContact: 'Vous ne pouvez pas utiliser le code de sécurité de ce formulaire ? Écrivez directement à',
   name: 'Nom et prénom',
   email: 'Adresse électronique pour vous répondre',
   emailHint: 'Format attendu : nom@domaine.fr',
@@ -394,4 +433,60 @@ export const ERRORS = {
   },
   home: 'Retour à l’accueil',
   errorCode: (status: number) => `Erreur ${status}`,
+};
+
+/**
+ * The accessibility declaration, in the order of the legal model (arrêté du 20 septembre 2019): the
+ * criteria themselves, their status and how each is checked are data in accessibility.ts.
+ */
+export const ACCESSIBILITY = {
+  title: 'Déclaration d’accessibilité',
+  commitment:
+    'L’Espace consulaire s’engage à rendre ses pages accessibles conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005.',
+  scope: (site: string) => `Cette déclaration d’accessibilité s’applique à l’Espace consulaire (${site}).`,
+  status: { full: 'totalement conforme', partial: 'partiellement conforme', none: 'non conforme' },
+  statusTitle: 'État de conformité',
+  statusBody: (status: string, rgaa: string) =>
+    `L’Espace consulaire est ${status} avec le référentiel général d’amélioration de l’accessibilité (RGAA), version ${rgaa}.`,
+  noAudit:
+    'Aucun audit de conformité n’a encore été réalisé : tant qu’il n’y en a pas, la loi impose de déclarer le service non conforme. Ce qui suit n’est pas un audit : ce sont les vérifications faites à chaque modification du service.',
+  resultsTitle: 'Résultats des vérifications',
+  results: (tested: number, manual: number, notMet: number, total: number) => {
+    const unexamined = total - tested - manual - notMet;
+    const [s1, s2, s3, s4] = [tested, manual, notMet, unexamined].map((n) => n > 1);
+    return [
+      `Sur les ${total} critères du RGAA, ${tested} ${s1 ? 'sont vérifiés' : 'est vérifié'} par des tests automatisés à chaque modification du service,`,
+      `${manual} ${s2 ? 'relèvent' : 'relève'} d’une vérification humaine et ${notMet} ${s3 ? 'ne sont pas respectés' : 'n’est pas respecté'}.`,
+      `${s4 ? `Les ${unexamined} autres n’ont pas été examinés` : `Le dernier n’a pas été examiné`} : la plupart ne s’appliquent pas à ce service, qui n’a ni tableau, ni cadre, ni vidéo, ni document bureautique.`,
+    ].join(' ');
+  },
+  testedTitle: 'Critères vérifiés par des tests automatisés',
+  testedIntro:
+    'Ces tests pilotent un vrai navigateur : ils font chaque parcours au clavier seul et affichent chaque page en thème clair et en thème sombre, à 320 pixels de large et avec un texte agrandi à 200 %. Un critère n’est listé ici que si un test le vérifie.',
+  manualTitle: 'Critères vérifiés à la main',
+  manualIntro:
+    'Ces critères demandent un jugement humain (la pertinence d’un texte, une restitution par un lecteur d’écran) : aucun test automatisé ne peut les établir. Ces vérifications manuelles n’ont pas encore été consignées dans un audit.',
+  notMetTitle: 'Contenus non accessibles',
+  notMetIntro: 'Les critères suivants ne sont pas respectés :',
+  establishedTitle: 'Établissement de cette déclaration',
+  established: (date: string) => `Cette déclaration a été établie le ${date}.`,
+  technologies: 'Technologies utilisées : HTML, CSS et JavaScript. Chaque page fonctionne aussi sans JavaScript.',
+  tools:
+    'Outils de vérification : le navigateur Chromium piloté par des tests automatisés, le moteur de tests axe-core et l’arbre d’accessibilité du navigateur.',
+  sampleTitle: 'Pages vérifiées :',
+  contactTitle: 'Retour d’information et contact',
+  contact:
+    'Si vous n’arrivez pas à accéder à un contenu ou à un service, contactez la cellule d’assistance : elle vous orientera vers une alternative accessible ou vous transmettra le contenu sous une autre forme.',
+  byEmail: 'Par courriel :',
+  byForm: 'Par le formulaire de contact',
+  byFormNote: '(il demande un code de sécurité, proposé en image et en version audio)',
+  remedyTitle: 'Voies de recours',
+  remedy:
+    'Si vous avez signalé un défaut d’accessibilité qui vous empêche d’accéder à un contenu ou à un service et que vous n’avez pas obtenu de réponse satisfaisante, vous pouvez :',
+  remedies: [
+    { label: 'écrire un message au Défenseur des droits', href: 'https://formulaire.defenseurdesdroits.fr/' },
+    { label: 'contacter le délégué du Défenseur des droits dans votre région', href: 'https://www.defenseurdesdroits.fr/saisir/delegues' },
+  ],
+  remedyPost:
+    'envoyer un courrier par la poste (gratuit, ne pas mettre de timbre) : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.',
 };

@@ -13,6 +13,7 @@ import { requestLog } from './middleware/request-log/index.js';
 import { securityHeaders } from './middleware/security-headers/index.js';
 import { sessions } from './middleware/session/index.js';
 import { page } from './respond.js';
+import { accessibilityRoutes } from './routes/accessibility.js';
 import { codeRoutes, codeTestHook } from './routes/code.js';
 import { helpRoutes } from './routes/help.js';
 import { linkRoutes } from './routes/link.js';
@@ -68,6 +69,7 @@ export function createApp(deps: WebDeps): Hono<AppEnv> {
     app.route('/', linkRoutes(kind, s));
   }
   app.route('/', helpRoutes(s));
+  app.route('/', accessibilityRoutes(s));
   app.route('/', codeRoutes(s));
   if (web.captchaTestHook) app.route('/', codeTestHook(s));
 

@@ -20,6 +20,7 @@ import type { RenewalKind } from '../../workflows/definitions.js';
 import { waitForMessage } from '../support/mailpit.js';
 import { startRealStack, type Citizen, type RealStack } from '../web/support/real-stack.js';
 import { collectCspViolations, launchChromium, screenshot, seriousAxeViolations } from './support/browser.js';
+import { rgaa } from './support/rgaa.js';
 
 let stack: RealStack;
 let server: ServerType;
@@ -132,8 +133,8 @@ async function openJourney(prefix: string, javaScriptEnabled: boolean) {
     /** Screen 1: these credentials are refused (one generic message). */
     async loginRefused(identifier: string, password: string) {
       await page.goto(`${base}${PATHS.login}`);
-      await page.getByLabel(LOGIN.identifier).fill(identifier);
-      await page.getByLabel(LOGIN.password).fill(password);
+      await page.getByRole('textbox', { name: LOGIN.identifier }).fill(identifier);
+      await page.getByLabel(LOGIN.password, { exact: true }).fill(password);
       await page.getByRole('button', { name: LOGIN.submit }).click();
       await page.locator('#resume-erreurs').waitFor();
       expect(await page.textContent('main')).toContain(LOGIN.errors.failed);
@@ -141,8 +142,8 @@ async function openJourney(prefix: string, javaScriptEnabled: boolean) {
 
     /** Screen 1: these credentials open the account page. */
     async loginAccepted(identifier: string, password: string) {
-      await page.getByLabel(LOGIN.identifier).fill(identifier);
-      await page.getByLabel(LOGIN.password).fill(password);
+      await page.getByRole('textbox', { name: LOGIN.identifier }).fill(identifier);
+      await page.getByLabel(LOGIN.password, { exact: true }).fill(password);
       await page.getByRole('button', { name: LOGIN.submit }).click();
       await page.waitForURL(`${base}${PATHS.account}`);
       expect(await page.getByTestId('identifiant-connecte').textContent()).toBe(identifier);
@@ -157,7 +158,8 @@ const modes = [
   { name: 'sans-js', javaScriptEnabled: false },
 ] as const;
 
-describe.each(modes)('renewal journeys in Chromium ($name)', ({ name, javaScriptEnabled }) => {
+// RGAA 7.2: without JavaScript, each journey works all the same (its scripts only enhance it).
+describe.each(modes)(`${rgaa('7.2')} renewal journeys in Chromium ($name)`, ({ name, javaScriptEnabled }) => {
   let journey: Journey | undefined;
 
   afterEach(async () => {
@@ -210,10 +212,9 @@ describe.each(modes)('renewal journeys in Chromium ($name)', ({ name, javaScript
     expect(await page.getByLabel(REQUEST.numic).inputValue()).toBe('AB-12');
     expect(await page.getByLabel(CODE.label).inputValue()).toBe('');
     expect(await sameDocument()).toBe(javaScriptEnabled);
-    if (javaScriptEnabled) {
-      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('resume-erreurs');
-      expect(await page.title()).toMatch(/^Erreur – /);
-    }
+    // The summary has the focus: moved there by enhance.js after the swap, by autofocus on a full page load.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('resume-erreurs');
+    expect(await page.title()).toMatch(/^Erreur – /);
     await capture('demande-erreurs');
 
     // A new security code: a new picture and a new spoken version, the values typed kept.

@@ -23,7 +23,7 @@ describe('page shell and web hygiene', () => {
     // DSFR and htmx come from the app itself, never a CDN.
     for (const src of page.html.match(/(?:src|href)="([^"]+)"/g) ?? []) expect(src).not.toMatch(/https?:\/\//);
     expect(page.html).toContain('src="/static/htmx/htmx.min.js"');
-    expect(page.html).toContain('href="/static/dsfr/dsfr.main.min.css"');
+    expect(page.html).toContain('href="/static/dsfr/core/core.main.min.css"');
   });
 
   it('redirects the home page to the login page', async () => {

@@ -41,7 +41,17 @@ export function helpRoutes(s: Services) {
   const app = new Hono<AppEnv>();
 
   const form = async (c: Context<AppEnv>, props: Partial<HelpViewProps> = {}, status: Status = 200) =>
-    page(c, <HelpView csrfToken={c.var.csrfToken} code={await s.codeFor(c, 'help')} codeTtl={s.codeTtl} {...props} />, status);
+    page(
+      c,
+      <HelpView
+        csrfToken={c.var.csrfToken}
+        code={await s.codeFor(c, 'help')}
+        codeTtl={s.codeTtl}
+        helpdeskEmail={s.deps.helpdeskEmail}
+        {...props}
+      />,
+      status,
+    );
 
   app.get(PATHS.help, (c) => form(c));
 

@@ -24,6 +24,8 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
   const paths = RENEWAL_PATHS[kind];
   const route = `${paths.link}/:token`;
   const copy = LINK[kind];
+  const linkState = (token: string): Promise<LinkState> => s.deps.renewals.linkState(kind, token);
+  const submitSecret = (token: string, secret: string) => s.deps.renewals.submitSecret(kind, token, secret);
   const SecretSchema = z.object({
     [SECRET_FIELD]: z
       .string({ error: copy.secretRequired })
@@ -46,6 +48,7 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
           { label: SITE.startAgain, href: paths.request },
           { label: SITE.contactHelp, href: PATHS.help, secondary: true },
         ]}
+        journey={{ kind }}
       />,
       status,
     );
@@ -62,6 +65,7 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
         status={503}
         severity="info"
         actions={[{ label: LINK.pending.reload, href: c.req.path }]}
+        journey={{ kind }}
       />,
       503,
     );
@@ -94,23 +98,23 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
   app.get(route, async (c) => {
     const verdict = await s.limits.linkViewsPerAddress.consume(c.var.clientAddress);
     if (!verdict.allowed) return s.refuse(c, 'link-views-per-address', verdict.retryAfterMs);
-    return secretPage(c, await s.deps.renewals.linkState(kind, c.req.param('token')!));
+    return secretPage(c, await linkState(c.req.param('token')!));
   });
 
   app.post(route, async (c) => {
     const token = c.req.param('token')!;
     const f = c.var.form;
-    if (wantsCodeRefresh(f)) return secretPage(c, await s.deps.renewals.linkState(kind, token), { codeRefreshed: true });
+    if (wantsCodeRefresh(f)) return secretPage(c, await linkState(token), { codeRefreshed: true });
 
     const result = validate(SecretSchema, f);
     const code = await s.checkCode(c, 'link', f);
     if (!result.ok || !code.ok) {
       // A wrong code costs no attempt: the secret is not sent to the workflow.
       const errors = { ...(result.ok ? {} : result.errors), ...code.errors };
-      return secretPage(c, await s.deps.renewals.linkState(kind, token), { errors }, code.blocked ? 429 : 422);
+      return secretPage(c, await linkState(token), { errors }, code.blocked ? 429 : 422);
     }
 
-    const outcome = await s.deps.renewals.submitSecret(kind, token, result.data[SECRET_FIELD]!);
+    const outcome = await submitSecret(token, result.data[SECRET_FIELD]!);
     switch (outcome.status) {
       case 'completed': {
         const { status: _completed, ...change } = outcome;
@@ -118,12 +122,7 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
         return redirectAfterPost(c, paths.done);
       }
       case 'wrong-secret':
-        return secretPage(
-          c,
-          await s.deps.renewals.linkState(kind, token),
-          { errors: { [SECRET_FIELD]: copy.wrongSecret(outcome.attemptsLeft) } },
-          422,
-        );
+        return secretPage(c, await linkState(token), { errors: { [SECRET_FIELD]: copy.wrongSecret(outcome.attemptsLeft) } }, 422);
       case 'dead':
         return deadLinkPage(c, outcome.reason);
       default:
@@ -152,6 +151,7 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
           { label: SITE.backToLogin, href: PATHS.login },
           { label: SITE.startAgain, href: paths.request, secondary: true },
         ]}
+        journey={{ kind }}
       />,
       410,
     );

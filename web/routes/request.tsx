@@ -66,6 +66,7 @@ export function requestRoutes(kind: RenewalKind, s: Services) {
         body={[CONFIRMATION.alertTitle, ...CONFIRMATION.body(kind, s.delays.linkTtl)]}
         severity="success"
         actions={[{ label: SITE.backToLogin, href: PATHS.login, secondary: true }]}
+        journey={{ kind, step: 2 }}
       />,
     ),
   );

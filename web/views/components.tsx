@@ -33,11 +33,16 @@ export function Form(props: { action: string; csrfToken: string; id: string; chi
   );
 }
 
+/**
+ * The error summary. DSFR has no component of its own for it: this is its error alert holding one
+ * link per error to its field (enhance.js focuses the field and shows its label). It is focused when
+ * it arrives: by enhance.js after an htmx swap, by `autofocus` on a full page load without JavaScript.
+ */
 export function ErrorSummary({ errors, labels }: { errors: FieldErrors; labels: FieldLabels }) {
   const entries = Object.entries(errors).filter((e): e is [string, string] => typeof e[1] === 'string');
   if (entries.length === 0) return null;
   return (
-    <div class="fr-alert fr-alert--error fr-mb-4w" role="alert" tabindex={-1} id="resume-erreurs" data-autofocus>
+    <div class="fr-alert fr-alert--error fr-mb-4w" role="alert" tabindex={-1} id="resume-erreurs" autofocus data-autofocus>
       <h2 class="fr-alert__title">{FORM.errorSummaryTitle(entries.length)}</h2>
       <ul>
         {entries.map(([field, message]) => (
@@ -67,10 +72,17 @@ export interface FieldProps {
   srNote?: string;
   autofocus?: boolean;
   multiline?: boolean;
+  /** A password field's way out, inside DSFR's password component (« Mot de passe perdu ou non reçu ? »). */
+  recovery?: { label: string; href: string };
 }
 
-/** A DSFR input group; its hint and error are tied to the input by aria-describedby. */
+/**
+ * A DSFR input group, or DSFR's password component for a password; hint and error are tied to the
+ * input by aria-describedby. The error state is the group's (fr-input-group--error): DSFR styles
+ * no fr-input--error outside its search bar.
+ */
 export function Field(p: FieldProps) {
+  if (p.type === 'password') return <PasswordField {...p} />;
   const hintId = `${p.name}-aide`;
   const messagesId = `${p.name}-messages`;
   const noteId = `${p.name}-note`;
@@ -99,14 +111,14 @@ export function Field(p: FieldProps) {
         ) : null}
       </label>
       {p.multiline ? (
-        <textarea class={`fr-input${p.error ? ' fr-input--error' : ''}`} rows={6} {...common}>
+        <textarea class="fr-input" rows={6} {...common}>
           {p.value ?? ''}
         </textarea>
       ) : (
         <input
-          class={`fr-input${p.error ? ' fr-input--error' : ''}`}
+          class="fr-input"
           type={p.type ?? 'text'}
-          value={p.type === 'password' ? undefined : p.value}
+          value={p.value}
           inputmode={p.inputmode}
           autocapitalize={p.autocapitalize}
           {...common}
@@ -216,6 +228,68 @@ export function CodeField(props: { code: CodeView; ttl: string; error?: string; 
         />
       </div>
     </fieldset>
+  );
+}
+
+/**
+ * DSFR's password component (« fr-password ») with its « Afficher » box, which DSFR's script turns
+ * into a show/hide toggle. Departures: the box is hidden until that script runs (app.css), since
+ * without it the box would do nothing; an error uses DSFR's input-group error state, as the other
+ * fields do (the component has none of its own); spellcheck is off, so a shown password is never
+ * sent to a spelling service.
+ */
+function PasswordField(p: FieldProps) {
+  const hintId = `${p.name}-aide`;
+  const messagesId = `${p.name}-messages`;
+  const describedBy = [p.hint ? hintId : '', messagesId].filter(Boolean).join(' ');
+  // As HTML writes them (autocorrect is Safari's, not in the JSX types; spellcheck="false", not a boolean that would be dropped).
+  const extra: Record<string, string | number | undefined> = { autocorrect: 'off', spellcheck: 'false', maxlength: p.maxlength };
+  return (
+    <div class={`fr-password${p.error ? ' fr-input-group--error' : ''}`} id={`${p.name}-groupe`}>
+      <label class="fr-password__label fr-label" for={p.name}>
+        {p.label}
+        {p.hint ? (
+          <span class="fr-hint-text" id={hintId}>
+            {p.hint}
+          </span>
+        ) : null}
+      </label>
+      <div class="fr-input-wrap">
+        <input
+          class="fr-password__input fr-input"
+          type="password"
+          id={p.name}
+          name={p.name}
+          autocomplete={p.autocomplete}
+          autocapitalize="off"
+          aria-describedby={describedBy}
+          aria-invalid={p.error ? 'true' : undefined}
+          aria-required="true"
+          {...extra}
+        />
+      </div>
+      <div class="fr-messages-group" id={messagesId} aria-live="polite">
+        {p.error ? (
+          <p class="fr-message fr-message--error" id={`${p.name}-erreur`}>
+            {p.error}
+          </p>
+        ) : null}
+      </div>
+      <div class="fr-password__checkbox fr-checkbox-group fr-checkbox-group--sm">
+        {/* DSFR's label also carries « fr--password__checkbox », a class no stylesheet defines: left out. */}
+        <input aria-label={FORM.showPasswordLabel} id={`${p.name}-afficher`} type="checkbox" />
+        <label class="fr-label" for={`${p.name}-afficher`}>
+          {FORM.showPassword}
+        </label>
+      </div>
+      {p.recovery ? (
+        <p>
+          <a class="fr-link" href={p.recovery.href}>
+            {p.recovery.label}
+          </a>
+        </p>
+      ) : null}
+    </div>
   );
 }
 

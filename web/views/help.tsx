@@ -20,6 +20,8 @@ export interface HelpViewProps {
   errors?: FieldErrors;
   codeRefreshed?: boolean;
   sendFailed?: boolean;
+  /** The help desk's address: the way in for who can use neither version of the form's security code (RGAA 1.5). */
+  helpdeskEmail?: string;
 }
 
 /** The AIDE page: a few answers, then the contact form that emails the help desk. */
@@ -41,8 +43,21 @@ export function HelpView(p: HelpViewProps) {
           <section class="fr-mb-3w" id="accessibilite">
             <h2 class="fr-h5">{HELP.accessibilityTitle}</h2>
             <p>{HELP.accessibility}</p>
+            <p>
+              <a class="fr-link" href={PATHS.accessibility}>
+                {HELP.accessibilityLink}
+              </a>
+            </p>
           </section>
           <h2 id="contact">{HELP.formTitle}</h2>
+          {p.helpdeskEmail ? (
+            <p>
+              {HELP.directContact}{' '}
+              <a class="fr-link" href={`mailto:${p.helpdeskEmail}`}>
+                {p.helpdeskEmail}
+              </a>
+            </p>
+          ) : null}
           {p.sendFailed ? (
             <div class="fr-alert fr-alert--error fr-mb-4w" role="alert" tabindex={-1} data-autofocus>
               <h3 class="fr-alert__title">{HELP.sendFailedTitle}</h3>

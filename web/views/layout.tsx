@@ -1,7 +1,9 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { ERRORS, SITE } from '../../copy/pages.js';
+import { conformity } from '../../copy/accessibility.js';
+import { ACCESSIBILITY, ERRORS, JOURNEY, SITE, STEPPER } from '../../copy/pages.js';
 import { PATHS } from '../../domain/paths.js';
+import type { RenewalKind } from '../../workflows/definitions.js';
 import { ASSETS } from '../assets.js';
 
 /**
@@ -25,27 +27,80 @@ export const HTMX_CONFIG = JSON.stringify({
   ],
 });
 
+/** The renewal's steps, as the DSFR stepper counts them: request, confirmation, link page, what changed. */
+export const JOURNEY_STEPS = 4;
+export type JourneyStep = 1 | 2 | 3 | 4;
+
+/** Where in a renewal a page is: its kind, and its step when it is one of the four. */
+export interface JourneyPlace {
+  kind: RenewalKind;
+  step?: JourneyStep;
+}
+
+/**
+ * DSFR's stylesheets, one per package the pages use, as DSFR documents loading them (core, the
+ * scheme for the dark theme, each component after its dependencies, the colour utilities of the
+ * login template's grey box), without their IE 11 fallbacks (.main): 377 kB, where ASSETS.dsfrCss
+ * and ASSETS.iconsCss weigh 1 MB, 29 s before the first paint on a slow 3G line. The few icons the
+ * pages use are in app.css. A view that uses another DSFR component adds its package here
+ * (test/web/accessibility.test.ts fails on a DSFR class no served stylesheet defines). These
+ * paths belong in web/assets.ts, outside this change.
+ */
+const DSFR_PACKAGES = [
+  'core/core',
+  'scheme/scheme',
+  'component/link/link',
+  'component/button/button',
+  'component/form/form',
+  'component/input/input',
+  'component/checkbox/checkbox',
+  'component/password/password',
+  'component/logo/logo',
+  'component/modal/modal',
+  'component/header/header',
+  'component/footer/footer',
+  'component/skiplink/skiplink',
+  'component/alert/alert',
+  'component/notice/notice',
+  'component/callout/callout',
+  'component/stepper/stepper',
+  'utility/colors/colors',
+] as const;
+// The scheme package ships no .main file: its one stylesheet holds no IE 11 fallback anyway.
+export const DSFR_STYLESHEETS = DSFR_PACKAGES.map((p) => `/static/dsfr/${p}${p === 'scheme/scheme' ? '' : '.main'}.min.css`);
+
 export interface LayoutProps {
   title: string;
   /** Prefixes the title with « Erreur » so the failure is heard first (RGAA 8.6). */
   hasErrors?: boolean;
+  /** A renewal's page: its title says which renewal, and which of its steps (« Étape 2 sur 4 »). */
+  journey?: JourneyPlace;
   children: Child;
 }
 
-export function Layout({ title, hasErrors = false, children }: LayoutProps) {
-  const fullTitle = `${hasErrors ? 'Erreur – ' : ''}${title}${SITE.titleSuffix}`;
+/** « Erreur – » first, then the page, its step and its renewal, then the site: unique, most specific first. */
+export function pageTitle(title: string, hasErrors = false, journey?: JourneyPlace): string {
+  const parts = [title];
+  if (journey?.step) parts.push(STEPPER.state(journey.step, JOURNEY_STEPS));
+  if (journey) parts.push(JOURNEY[journey.kind].name);
+  return `${hasErrors ? SITE.titleError : ''}${parts.join(' – ')}${SITE.titleSuffix}`;
+}
+
+export function Layout({ title, hasErrors = false, journey, children }: LayoutProps) {
   return (
     <>
       {raw('<!doctype html>')}
-      <html lang="fr">
+      {/* DSFR's scheme script (in its JS: the CSP allows no inline script) follows the citizen's prefers-color-scheme. */}
+      <html lang="fr" data-fr-scheme="system">
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
           <meta name="format-detection" content="telephone=no,date=no,address=no,email=no,url=no" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
-          <title>{fullTitle}</title>
-          <link rel="stylesheet" href={ASSETS.dsfrCss} />
-          <link rel="stylesheet" href={ASSETS.iconsCss} />
+          <title>{pageTitle(title, hasErrors, journey)}</title>
+          {DSFR_STYLESHEETS.map((href) => (
+            <link rel="stylesheet" href={href} />
+          ))}
           <link rel="stylesheet" href={ASSETS.appCss} />
           <link rel="apple-touch-icon" href={ASSETS.appleTouchIcon} />
           <link rel="icon" href={ASSETS.faviconSvg} type="image/svg+xml" />
@@ -143,7 +198,11 @@ function Header() {
           </div>
         </div>
       </div>
-      {/* DSFR's script gives this menu its dialog role and name when it is active (small screens). */}
+      {/*
+       * DSFR's script gives this menu its dialog role when it is active (small screens), and names
+       * it after its menu button. DSFR's header writes that name as aria-labelledby here too: left
+       * out, since without JavaScript this stays a plain div, which ARIA forbids to name.
+       */}
       <div class="fr-header__menu fr-modal" id="menu-mobile">
         <div class="fr-container">
           <button class="fr-btn--close fr-btn" aria-controls="menu-mobile" title={SITE.close} type="button">
@@ -172,8 +231,9 @@ function Footer() {
         </div>
         <div class="fr-footer__bottom">
           <ul class="fr-footer__bottom-list">
+            {/* DSFR's footer: the conformity status first, linking to the declaration. */}
             {[
-              { label: SITE.footerAccessibility, href: `${PATHS.help}#accessibilite` },
+              { label: SITE.footerAccessibility(ACCESSIBILITY.status[conformity()]), href: PATHS.accessibility },
               { label: SITE.contactHelp, href: PATHS.help },
             ].map((link) => (
               <li class="fr-footer__bottom-item">
@@ -192,6 +252,28 @@ function Footer() {
   );
 }
 
+/**
+ * DSFR's stepper (« indicateur d'étapes »): where the citizen is in a renewal, in words and as a bar
+ * drawn from its data attributes; the last step has no « Étape suivante ».
+ */
+export function Stepper({ kind, step }: { kind: RenewalKind; step: JourneyStep }) {
+  const steps = JOURNEY[kind].steps;
+  return (
+    <div class="fr-stepper">
+      <h2 class="fr-stepper__title">
+        {steps[step - 1]}
+        <span class="fr-stepper__state">{STEPPER.state(step, JOURNEY_STEPS)}</span>
+      </h2>
+      <div class="fr-stepper__steps" data-fr-current-step={String(step)} data-fr-steps={String(JOURNEY_STEPS)}></div>
+      {step < JOURNEY_STEPS ? (
+        <p class="fr-stepper__details">
+          <span class="fr-text--bold">{STEPPER.next}</span> {steps[step as 1 | 2 | 3]}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /** A page that says what happened and where to go next: errors, dead links, one-time pages. */
 export function MessagePage(props: {
   title: string;
@@ -199,14 +281,18 @@ export function MessagePage(props: {
   status?: number;
   severity?: 'error' | 'warning' | 'info' | 'success';
   actions?: { label: string; href: string; secondary?: boolean }[];
+  /** A renewal's page (its title names the renewal); with a step, the DSFR stepper too. */
+  journey?: JourneyPlace;
 }) {
-  const { title, body, status, severity = 'info', actions = [] } = props;
+  const { title, body, status, severity = 'info', actions = [], journey } = props;
   return (
-    <Layout title={title}>
+    <Layout title={title} journey={journey}>
       {status && status >= 400 ? <p class="fr-text--sm fr-mb-1w">{ERRORS.errorCode(status)}</p> : null}
+      {/* Focused after an htmx swap brings this page in (enhance.js): its heading is heard first. */}
       <h1 tabindex={-1} data-autofocus>
         {title}
       </h1>
+      {journey?.step ? <Stepper kind={journey.kind} step={journey.step} /> : null}
       <div class={`fr-alert fr-alert--${severity} fr-mb-4w`}>
         {(Array.isArray(body) ? body : [body]).map((p) => (
           <p>{p}</p>

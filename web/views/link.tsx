@@ -4,7 +4,7 @@ import type { RenewalKind } from '../../workflows/definitions.js';
 import { hasErrors, type FieldErrors } from '../forms.js';
 import { CODE_FIELD, type CodeView } from '../services.js';
 import { CodeField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';
-import { Layout } from './layout.js';
+import { Layout, Stepper } from './layout.js';
 
 export const SECRET_FIELD = 'secret';
 
@@ -21,17 +21,19 @@ export interface SecretViewProps {
 }
 
 /**
- * Screen 5: the secret that authenticates this renewal (the password received by SMS for a new
- * identifier, the current identifier for a new password) and a security code.
+ * Screen 5 (the renewal's step 3 of 4): the secret that authenticates this renewal (the password
+ * received by SMS for a new identifier, the current identifier for a new password) and a security
+ * code. The time left and the attempts left are plain text, read as the page is.
  */
 export function SecretView(p: SecretViewProps) {
   const errors = p.errors ?? {};
   const copy = LINK[p.kind];
   return (
-    <Layout title={copy.title} hasErrors={hasErrors(errors)}>
+    <Layout title={copy.title} hasErrors={hasErrors(errors)} journey={{ kind: p.kind, step: 3 }}>
       <div class="fr-grid-row fr-grid-row--center">
         <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
           <h1>{copy.title}</h1>
+          <Stepper kind={p.kind} step={3} />
           <p>{copy.intro}</p>
           <div class="fr-notice fr-notice--info fr-mb-4w">
             <div class="fr-container">
@@ -82,13 +84,14 @@ export function SecretView(p: SecretViewProps) {
   );
 }
 
-/** Screen 6 of an identifier renewal: the new identifier, shown once. */
+/** Screen 6 of an identifier renewal (step 4 of 4): the new identifier, shown once. */
 export function NewIdentifierView({ identifier }: { identifier: string }) {
   return (
-    <Layout title={NEW_IDENTIFIER.title}>
+    <Layout title={NEW_IDENTIFIER.title} journey={{ kind: 'identifier', step: 4 }}>
       <div class="fr-grid-row fr-grid-row--center" data-no-bfcache>
         <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
           <h1>{NEW_IDENTIFIER.title}</h1>
+          <Stepper kind="identifier" step={4} />
           <div class="fr-alert fr-alert--success fr-mb-4w">
             <h2 class="fr-alert__title">{NEW_IDENTIFIER.alertTitle}</h2>
             <p id="nouvel-identifiant-libelle">{NEW_IDENTIFIER.label}</p>
@@ -96,11 +99,19 @@ export function NewIdentifierView({ identifier }: { identifier: string }) {
           <p class="identifier" id="nouvel-identifiant" aria-labelledby="nouvel-identifiant-libelle" data-testid="nouvel-identifiant">
             {identifier}
           </p>
+          {/*
+           * DSFR's copy button (fr-btn--copy) lives in its share component: an icon-only button that
+           * copies the page's address and answers with alert(). Here a labelled button copies the
+           * identifier; it is shown only where the clipboard can be written (enhance.js), and its
+           * result is said in the role=status region below, present from the start so that screen
+           * readers announce what enhance.js writes there.
+           */}
           <p>
             <button
               type="button"
               class="fr-btn fr-btn--secondary fr-btn--icon-left fr-icon-clipboard-line"
               data-copy-target="nouvel-identifiant"
+              data-copy-status="copie-statut"
               data-copied={NEW_IDENTIFIER.copied}
               data-copy-failed={NEW_IDENTIFIER.copyFailed}
               hidden
@@ -108,7 +119,7 @@ export function NewIdentifierView({ identifier }: { identifier: string }) {
               {NEW_IDENTIFIER.copy}
             </button>
           </p>
-          <p class="fr-message fr-message--valid" role="status" id="copie-statut"></p>
+          <div class="fr-messages-group fr-mb-2w" role="status" id="copie-statut"></div>
           {NEW_IDENTIFIER.advice.map((line) => (
             <p>{line}</p>
           ))}
@@ -125,13 +136,14 @@ export function NewIdentifierView({ identifier }: { identifier: string }) {
   );
 }
 
-/** Screen 6 of a password renewal: the password went by SMS, never on screen. */
+/** Screen 6 of a password renewal (step 4 of 4): the password went by SMS, never on screen. */
 export function PasswordSentView({ phoneEnding }: { phoneEnding: string }) {
   return (
-    <Layout title={PASSWORD_SENT.title}>
+    <Layout title={PASSWORD_SENT.title} journey={{ kind: 'password', step: 4 }}>
       <div class="fr-grid-row fr-grid-row--center" data-no-bfcache>
         <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
           <h1>{PASSWORD_SENT.title}</h1>
+          <Stepper kind="password" step={4} />
           <div class="fr-alert fr-alert--success fr-mb-4w">
             <h2 class="fr-alert__title">{PASSWORD_SENT.alertTitle}</h2>
             <p data-testid="sms-destinataire">{PASSWORD_SENT.sentTo(phoneEnding)}</p>

@@ -4,7 +4,7 @@ import type { RenewalKind } from '../../workflows/definitions.js';
 import { hasErrors, type FieldErrors } from '../forms.js';
 import { CODE_FIELD, type CodeView } from '../services.js';
 import { CodeField, ErrorSummary, Field, Form, RequiredNotice } from './components.js';
-import { Layout } from './layout.js';
+import { Layout, Stepper } from './layout.js';
 
 export interface RequestViewProps {
   kind: RenewalKind;
@@ -16,16 +16,17 @@ export interface RequestViewProps {
   codeRefreshed?: boolean;
 }
 
-/** Screen 2: NUMIC, email and security code, for either kind of renewal. */
+/** Screen 2 (the renewal's step 1 of 4): NUMIC, email and security code, for either kind of renewal. */
 export function RequestView(p: RequestViewProps) {
   const errors = p.errors ?? {};
   const values = p.values ?? {};
   const copy = REQUEST[p.kind];
   return (
-    <Layout title={copy.title} hasErrors={hasErrors(errors)}>
+    <Layout title={copy.title} hasErrors={hasErrors(errors)} journey={{ kind: p.kind, step: 1 }}>
       <div class="fr-grid-row fr-grid-row--center">
         <div class="fr-col-12 fr-col-md-10 fr-col-lg-8">
           <h1>{copy.title}</h1>
+          <Stepper kind={p.kind} step={1} />
           <p>{copy.intro}</p>
           <div class="fr-callout fr-mb-4w">
             <p class="fr-callout__text fr-text--md">{copy.ruleNote}</p>
