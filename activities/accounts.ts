@@ -45,7 +45,15 @@ export function accountActivities(deps: ActivityDependencies) {
       sealedSecret: string;
     }): Promise<boolean> {
       const account = await requireAccount(accountId);
-      const typed = sealer.open(sealedSecret);
+      let typed: string;
+      try {
+        typed = sealer.open(sealedSecret);
+      } catch {
+        // Not the citizen's doing, and no retry can open it: junk sent straight to Temporal, or the
+        // web sealing to a key this worker does not hold. No attempt is counted against the citizen.
+        deps.logger?.error({ event: 'sealed-secret-unopenable', kind }, 'a typed secret could not be opened (FIELD_SEAL_* keys?)');
+        throw ApplicationFailure.nonRetryable('the typed secret cannot be opened', 'UnopenableSecret');
+      }
       return kind === 'identifier' ? verifyTypedPassword(account.passwordHash, typed) : sameIdentifier(typed, account.identifier);
     },
 

@@ -19,7 +19,7 @@ export interface ActivityDependencies {
   /** Draws each link's secret (domain/link-secret.ts): the worker's alone. */
   linkSecretKey: Buffer;
   /** Security events for operators (a lock-out, a refused renewal): one structured line each. */
-  logger?: Pick<Logger, 'info'>;
+  logger?: Pick<Logger, 'info' | 'error'>;
   /** Crypto randomness by default; injectable to force identifier collisions in tests. */
   newIdentifier?: () => string;
   newPassword?: () => string;

@@ -2,10 +2,26 @@
  * What an operator (the ops tool, the tests) does to a renewal beside the citizen's calls: find it
  * by NUMIC, read its status, cancel it, resend its link. Needs no key but the NUMIC hashing's.
  */
-import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { renewalWorkflowId } from '../domain/renewal-id.js';
-import { cancelSignal, resendLinkUpdate, statusQuery, type RenewalStatus, type ResendLinkResult } from '../workflows/definitions.js';
+import {
+  RESEND_REFUSED_FAILURE,
+  cancelSignal,
+  resendLinkUpdate,
+  statusQuery,
+  type RenewalStatus,
+  type ResendLinkResult,
+  type ResendRefusal,
+} from '../workflows/definitions.js';
+
+/** The refusal a `resendLink` validator's rejection carries (workflows/definitions.ts, RESEND_REFUSED_FAILURE). */
+export function resendRejection(err: unknown): ResendRefusal | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError) || !(err.cause instanceof ApplicationFailure)) return undefined;
+  if (err.cause.type !== RESEND_REFUSED_FAILURE) return undefined;
+  const [reason] = err.cause.details ?? [];
+  return reason === 'rate-limited' ? 'rate-limited' : 'not-waiting';
+}
 
 export type StatusResult = ({ status: 'found' } & RenewalStatus) | { status: 'not-found' };
 export type OperatorResult<T> = T | { status: 'not-found' };
@@ -38,6 +54,8 @@ export function createRenewalOperations({ client, renewalIdSecret }: { client: C
       try {
         return await client.workflow.getHandle(workflowId).executeUpdate(resendLinkUpdate);
       } catch (err) {
+        const refusal = resendRejection(err);
+        if (refusal) return { status: 'refused', reason: refusal };
         if (err instanceof WorkflowNotFoundError) return { status: 'not-found' };
         throw err;
       }

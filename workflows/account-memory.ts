@@ -49,11 +49,15 @@ export class AccountMemory {
 
   private withinHour = (now: number) => (t: number) => now - t < EMAIL_WINDOW_MS;
 
+  /** Whether another email may go to the account now. */
+  mayEmail(now: number): boolean {
+    return this.emails.filter(this.withinHour(now)).length < this.policy.maxLinkEmailsPerHour;
+  }
+
   /** Whether another email may go to the account now, and reserves its place when it may. */
   reserveEmail(now: number): boolean {
-    const recent = this.emails.filter(this.withinHour(now));
-    if (recent.length >= this.policy.maxLinkEmailsPerHour) return false;
-    this.emails = [...recent, now];
+    if (!this.mayEmail(now)) return false;
+    this.emails = [...this.emails.filter(this.withinHour(now)), now];
     return true;
   }
 

@@ -28,12 +28,14 @@ import { AccountMemory, type Refusal } from './account-memory.js';
 import {
   DEAD_LINK_FAILURE,
   RENEWAL_KINDS,
+  RESEND_REFUSED_FAILURE,
   cancelSignal,
   linkStateQuery,
   requestSignal,
   resendLinkUpdate,
   statusQuery,
   submitSecretUpdate,
+  type CancelInput,
   type CompletedChange,
   type DeadLinkReason,
   type LinkState,
@@ -44,6 +46,7 @@ import {
   type RenewalResult,
   type RenewalStatus,
   type ResendLinkResult,
+  type ResendRefusal,
   type SubmitSecretInput,
   type SubmitSecretResult,
 } from './definitions.js';
@@ -74,6 +77,12 @@ const isRequest = (r: unknown): r is RenewalRequest =>
   isKind((r as RenewalRequest).kind) &&
   typeof (r as RenewalRequest).email === 'string' &&
   (r as RenewalRequest).email.length <= 254;
+const isCancel = (c: unknown): c is CancelInput =>
+  typeof c === 'object' &&
+  c !== null &&
+  typeof (c as CancelInput).reason === 'string' &&
+  (c as CancelInput).reason.trim().length > 0 &&
+  (c as CancelInput).reason.length <= 500;
 const isSubmission = (s: unknown): s is SubmitSecretInput =>
   typeof s === 'object' &&
   s !== null &&
@@ -243,8 +252,8 @@ export async function credentialRenewalWorkflow(input: RenewalInput): Promise<Re
   setHandler(requestSignal, (request) => {
     if (isRequest(request)) pending.push({ kind: request.kind, email: request.email });
   });
-  setHandler(cancelSignal, () => {
-    cancelled = true;
+  setHandler(cancelSignal, (cancel) => {
+    if (isCancel(cancel)) cancelled = true; // an operator always gives a reason
   });
   setHandler(statusQuery, (): RenewalStatus => ({
     kind: state.kind,
@@ -270,7 +279,28 @@ export async function credentialRenewalWorkflow(input: RenewalInput): Promise<Re
       }
     },
   });
-  setHandler(resendLinkUpdate, sendLink);
+  setHandler(resendLinkUpdate, sendLink, {
+    // A resend that would be refused (arguments it does not take, a renewal not waiting for its link,
+    // the hour's emails spent) is rejected before anything is written; the handler checks again.
+    validator(...args: unknown[]) {
+      const refusal: ResendRefusal | 'invalid' | undefined =
+        args.length > 0
+          ? 'invalid'
+          : !isWaitingForLink(state) || cancelled
+            ? 'not-waiting'
+            : !memory.mayEmail(now())
+              ? 'rate-limited'
+              : undefined;
+      if (refusal) {
+        throw ApplicationFailure.create({
+          type: RESEND_REFUSED_FAILURE,
+          message: `resend ${refusal}`,
+          details: [refusal],
+          nonRetryable: true,
+        });
+      }
+    },
+  });
 
   // 1. The first request names the kind; signal-with-start delivers it with the start.
   await condition(() => pending.length > 0 || cancelled);

@@ -95,7 +95,14 @@ export type SubmitSecretResult =
  */
 export const DEAD_LINK_FAILURE = 'DeadLink';
 
-export type ResendLinkResult = { status: 'sent' } | { status: 'refused'; reason: 'rate-limited' | 'not-waiting' };
+export type ResendRefusal = 'rate-limited' | 'not-waiting';
+export type ResendLinkResult = { status: 'sent' } | { status: 'refused'; reason: ResendRefusal };
+
+/**
+ * The type of the failure with which the `resendLink` validator rejects a resend that would be
+ * refused (its reason in the failure's details): nothing is written to the history for it.
+ */
+export const RESEND_REFUSED_FAILURE = 'ResendRefused';
 
 export interface CancelInput {
   reason: string;

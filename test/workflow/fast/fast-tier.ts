@@ -28,6 +28,7 @@ import {
   type NativeConnection,
   type WorkerOptions,
 } from '@temporalio/worker';
+import { resendRejection } from '../../../client/operations.js';
 import { createDataConverter } from '../../../codec/data-converter.js';
 import { normaliseEmail } from '../../../domain/account-keys.js';
 import { buildWorkflowBundle, prebuiltWorkflowBundle, workflowBundleOptions } from '../../../worker/workflow-bundle.js';
@@ -338,8 +339,14 @@ export async function startFastTier({ workerProcess = false }: FastTierOptions =
       }
     },
 
-    resend(account: FastAccount): Promise<ResendLinkResult> {
-      return handle(account).executeUpdate(resendLinkUpdate);
+    async resend(account: FastAccount): Promise<ResendLinkResult> {
+      try {
+        return await handle(account).executeUpdate(resendLinkUpdate);
+      } catch (err) {
+        const reason = resendRejection(err); // as the operators' tool reads a refusal
+        if (!reason) throw err;
+        return { status: 'refused', reason };
+      }
     },
 
     async cancel(account: FastAccount, reason = 'fin du test'): Promise<void> {
