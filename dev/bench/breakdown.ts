@@ -1,11 +1,12 @@
 /**
- * Where a renewal's time goes, read from the event histories of a sample of runs whose attempt has ended (most still open, resting): how
+ * Where a renewal's time goes, read from the event histories of the runs whose attempt has ended (most still open, resting): how
  * long workflow tasks and activities wait in their task queue and how long they run, and how long
  * each update takes inside the workflow (accepted → completed). The rest of an HTTP step's
  * latency is the web process, the client and the server's own round trips.
  */
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto'; // CommonJS: a default import works under plain Node ESM
+import { countRun, summariseRoundTrips, type RoundTrips, type RunRoundTrips } from './round-trips.js';
 import { summarise, type Summary } from './stats.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
@@ -23,6 +24,8 @@ export interface Breakdown {
   spans: Record<string, Summary>;
   /** Workflow tasks per run, on average. */
   workflowTasksPerRun: number;
+  /** Round trips per run, counted from the same histories (round-trips.ts). */
+  roundTrips: RoundTrips;
 }
 
 export async function historyBreakdown(client: Client, workflowIds: string[]): Promise<Breakdown> {
@@ -35,12 +38,14 @@ export async function historyBreakdown(client: Client, workflowIds: string[]): P
   };
   let workflowTasks = 0;
   let workflows = 0;
+  const counted: RunRoundTrips[] = [];
 
   for (const workflowId of workflowIds) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const events = history.events ?? [];
     const byId = new Map(events.map((e) => [idOf(e.eventId), e]));
     workflows++;
+    counted.push(countRun(events));
     for (const e of events) {
       switch (e.eventType) {
         case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
@@ -77,5 +82,6 @@ export async function historyBreakdown(client: Client, workflowIds: string[]): P
     workflows,
     spans: Object.fromEntries([...spans].sort(([a], [b]) => a.localeCompare(b)).map(([name, xs]) => [name, summarise(xs)])),
     workflowTasksPerRun: Math.round((workflowTasks / (workflows || 1)) * 10) / 10,
+    roundTrips: summariseRoundTrips(counted),
   };
 }

@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { RenewalClient } from '../../client/renewals.js';
 import { RENEWAL_WORKFLOW_TYPE, type RenewalOutcome, type RenewalStage } from '../../workflows/definitions.js';
 import type { BenchCitizen } from './accounts.js';
+import { cpuMeter, type CpuUse } from './cpu.js';
 import type { Mailpit } from './mailpit.js';
 import { runPool } from './pool.js';
 import { RssSampler, rssMiB, type PeakRss } from './rss.js';
@@ -40,6 +41,8 @@ export interface HoldInputs {
   window: number;
   expiryTtlMs: number;
   workerPid: number;
+  /** Every process of the stack: their CPU while the K renewals start, per renewal. */
+  pids: Record<string, number>;
   progress: HoldProgress;
   say: (line: string) => void;
   signal?: AbortSignal;
@@ -55,6 +58,8 @@ export interface HoldResult {
   startsPerSecond: number;
   /** All K (+ expiry sample) link emails sent: every renewal waits for its link. */
   allWaitingMs: number;
+  /** CPU ms per renewal of each process from the first start until every link email is out. */
+  cpuMsPerStart: CpuUse;
   /** Running renewals waiting for their link, as Temporal's visibility counts them, after the expiry check. */
   waitingCountedByTemporal: number;
   worker: {
@@ -142,6 +147,7 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
   const mailBefore = await mailpit.count();
   const idleMiB = rssMiB(h.workerPid);
   const rss = new RssSampler({ worker: h.workerPid }, 250);
+  const cpu = cpuMeter(h.pids);
   const started = performance.now();
   const track = (sent?: number) => {
     progress.elapsedMs = Math.round(performance.now() - started);
@@ -212,6 +218,11 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
     signal,
   );
   const allWaitingMs = performance.now() - started;
+  const startCpu = cpu();
+  const startedCount = held.length + expiring.length;
+  const cpuMsPerStart = Object.fromEntries(
+    Object.entries(startCpu).map(([name, ms]) => [name, Math.round((ms / (startedCount || 1)) * 10) / 10]),
+  );
   const peakDuringStart = rss.stop();
 
   // 3. Memory while they wait: a settling period, sampled.
@@ -283,6 +294,7 @@ export async function runHold(h: HoldInputs): Promise<HoldResult> {
     startMs: Math.round(startMs),
     startsPerSecond: Math.round((held.length / startMs) * 1000 * 10) / 10,
     allWaitingMs: Math.round(allWaitingMs),
+    cpuMsPerStart,
     waitingCountedByTemporal,
     worker: { idleMiB, waitingMiB, peakDuringStart: peakDuringStart.worker!, afterSampleMiB: rssMiB(h.workerPid) },
     sample: { size, completed, failures, linkState: summaries.linkState, submitSecret: summaries.submitSecret },

@@ -21,6 +21,8 @@ export class Phase {
   private wallMs = 0;
   private readonly failures: string[] = [];
   private failureCount = 0;
+  /** Indexes (over all rounds) of the jobs that failed: their histories are not read. */
+  readonly failed = new Set<number>();
   private readonly cpuMs: CpuUse = {};
   private readonly threadCpuMs: Record<string, Record<string, number>> = {};
   private readonly rss: Record<string, PeakRss> = {};
@@ -49,7 +51,10 @@ export class Phase {
     this.count += count;
     this.wallMs += outcome.wallMs;
     this.failureCount += outcome.failures.length;
-    for (const f of outcome.failures) if (this.failures.length < 10) this.failures.push(`#${offset + f.index}: ${f.error}`);
+    for (const f of outcome.failures) {
+      this.failed.add(offset + f.index);
+      if (this.failures.length < 10) this.failures.push(`#${offset + f.index}: ${f.error}`);
+    }
   }
 
   result(): PhaseResult {

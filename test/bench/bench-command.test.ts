@@ -1,13 +1,17 @@
 /**
  * `npm run bench` end to end at a tiny size: it starts its own stack, drives renewals through the
  * web and the baseline through the client, holds a few renewals, and reports every figure the
- * README's Performance section quotes. The figures themselves are not checked (this is not a
- * timed test): only that each is measured and that the run's own correctness checks pass.
+ * README's Performance section quotes. The times are not checked (this is not a timed test): only
+ * that each is measured and that the run's own correctness checks pass. One figure is checked, a
+ * count: a renewal's round trips, from its history, at most ROUND_TRIP_MULTIPLE times the
+ * baseline's in the same run (dev/bench/round-trips.ts), so that a change that makes a renewal
+ * cost more workflow tasks, activity tasks or client calls fails here.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROUND_TRIP_MULTIPLE } from '../../dev/bench/round-trips.js';
 import { repoRoot } from '../../dev/stack/paths.js';
 
 const N = 4;
@@ -34,9 +38,17 @@ describe('npm run bench', () => {
       ...['--warmup', '1', '--rounds', '2', '--port-base', portBase, '--data-dir', dataDir, '--log-level', 'warn'],
       ...['--accounts', '2000', '--lookups', '10'],
     ]);
-    expect({ code, tail: `${stdout}\n${stderr}`.slice(-3000) }).toMatchObject({ code: 0 });
-
-    const result = JSON.parse(readFileSync(join(dataDir, 'results', 'latest.json'), 'utf8'));
+    const resultsFile = join(dataDir, 'results', 'latest.json');
+    const result = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : undefined;
+    // The regression check first (a miss also fails the run: exit code 1), then the run itself.
+    const trips = result?.comparison?.roundTrips;
+    if (trips) {
+      expect(
+        trips.ratio,
+        `a renewal costs ${trips.ratio} × the baseline's round trips: ${JSON.stringify(trips.renewal)}`,
+      ).toBeLessThanOrEqual(ROUND_TRIP_MULTIPLE);
+    }
+    expect(code, `${stdout}\n${stderr}`.slice(-3000)).toBe(0);
     expect(result.error).toBeUndefined();
     expect(result.baseline).toMatchObject({ count: N, completed: N, failureCount: 0 });
     expect(result.e2e).toMatchObject({ count: N, completed: N, failureCount: 0 });
@@ -50,6 +62,19 @@ describe('npm run bench', () => {
       expect(result.comparison.p99DiffMs[step]).toEqual(expect.any(Number));
     }
     expect(result.comparison.throughputRatio).toBeGreaterThan(0);
+    expect(result.comparison.cpu).toMatchObject({ renewalMs: expect.any(Number), baselineMs: expect.any(Number) });
+    expect(result.comparison.cpu.ratio).toBeGreaterThan(0);
+
+    // The regression check above: the renewal's round trips against the baseline's, counted from
+    // every measured run's history (N of each), within the documented multiple.
+    expect(trips).toMatchObject({ multiple: ROUND_TRIP_MULTIPLE, renewal: { runs: N }, baseline: { runs: N } });
+    // The baseline is what a bare Temporal costs: two workflow tasks (a retried one would add its
+    // own) and three client calls a set.
+    expect(trips.baseline).toMatchObject({ activityTasks: 0, signals: 1, updates: 1, queries: 1 });
+    expect(trips.baseline.workflowTasks).toBeGreaterThanOrEqual(2);
+    expect(trips.renewal).toMatchObject({ signals: 1, updates: 1, queries: 1 });
+    expect(trips.ratio).toBeCloseTo(trips.renewal.total / trips.baseline.total, 2);
+    expect(result.targets.find((t: { name: string }) => t.name === 'round trips')).toMatchObject({ met: true });
     expect(result.e2e.rss.worker.hwmMiB ?? result.e2e.rss.worker.polledPeakMiB).toBeGreaterThan(0);
     expect(result.e2e.rss.web.hwmMiB ?? result.e2e.rss.web.polledPeakMiB).toBeGreaterThan(0);
 
@@ -67,6 +92,9 @@ describe('npm run bench', () => {
         'request POST p99',
         'link GET p99',
         'password POST p99',
+        'CPU per renewal',
+        'round trips',
+        `start rate, ${K} waiting`,
         `worker RSS, ${K} waiting`,
         'waiting renewals still work',
         'look-up growth',
@@ -87,6 +115,7 @@ describe('npm run bench', () => {
     expect(stdout).toMatch(/End to end: 4\/4 renewals/);
     expect(stdout).toMatch(/Hold: 6 renewals waiting for their link/);
     expect(stdout).toMatch(/Registry look-ups on the embedded registry server/);
+    expect(stdout).toMatch(/Round trips: \d+(\.\d+)? × the baseline's \(at most \d+(\.\d+)? ×/);
     expect(stdout).toMatch(/Targets/);
   }, 300_000);
 
