@@ -2,6 +2,7 @@
  * The renewal API the web layer (and the ops tool) call. Each call returns a typed result;
  * Temporal's errors are mapped here and never leak to the caller.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import { WorkflowIdReusePolicy, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
@@ -27,6 +28,7 @@ import {
 } from '../workflows/definitions.js';
 import { RenewalKind as RenewalKindKey } from '../workflows/search-attributes.js';
 import { legacyRenewals } from './legacy-renewals.js';
+import { isTemporalUnavailable } from './unavailable.js';
 import { createRenewalOperations } from './operations.js';
 
 export interface RenewalClientOptions {
@@ -36,6 +38,8 @@ export interface RenewalClientOptions {
   renewalIdSecret: string;
   sealer: FieldSealer;
   linkKey: Buffer;
+  /** How long a citizen waits on a submission before its page says it is in progress (a test shortens it). */
+  updateDeadlineMs?: number;
 }
 
 /** What of a web configuration the renewal client uses. */
@@ -48,12 +52,17 @@ export type RenewalClientConfig = Pick<WebConfig, 'temporal' | 'renewal' | 'rene
 export function renewalClientFor(
   client: Client,
   config: RenewalClientConfig,
-  { taskQueue = config.temporal.taskQueue, policy = config.renewal }: { taskQueue?: string; policy?: RenewalPolicy } = {},
+  {
+    taskQueue = config.temporal.taskQueue,
+    policy = config.renewal,
+    updateDeadlineMs,
+  }: { taskQueue?: string; policy?: RenewalPolicy; updateDeadlineMs?: number } = {},
 ) {
   return createRenewalClient({
     client,
     taskQueue,
     policy,
+    updateDeadlineMs,
     renewalIdSecret: config.renewalIdSecret,
     sealer: createFieldSealer(config.fieldSeal),
     linkKey: config.linkKey,
@@ -62,10 +71,21 @@ export function renewalClientFor(
 
 export type RequestRenewalResult = { status: 'accepted' };
 
+/**
+ * What a submission came to. `in-doubt`: the server did not answer in time (Temporal slow, or no
+ * worker to run the update): the update may still run, and its result is read later by its ID
+ * (`submissionOutcome`), never by submitting again.
+ */
+export type SubmissionResult = SubmitSecretResult | { status: 'in-doubt' };
+/** A submission read back by its update ID; `unknown`: it never reached the run (nothing ran). */
+export type SubmissionOutcome = SubmissionResult | { status: 'unknown' };
+
 const DEAD_UNKNOWN = { status: 'dead', reason: 'unknown' } as const;
 /** A citizen waits on these: past them, the page says the service is unavailable (client/unavailable.ts). */
 const QUERY_DEADLINE_MS = 10_000;
 const UPDATE_DEADLINE_MS = 20_000;
+/** Reading back an in-doubt submission: a page reload waits this long for it at most. */
+const OUTCOME_DEADLINE_MS = 5_000;
 /** A link clicked before its email was recorded: asked again for up to about 3 s. */
 const PENDING_ASKS = 15;
 const PENDING_PAUSE_MS = 200;
@@ -94,7 +114,15 @@ function deadLinkRejection(err: unknown): DeadLinkReason | undefined {
 }
 
 /** The citizen's calls (the web's) and the operators' (client/operations.ts). */
-export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret, sealer, linkKey }: RenewalClientOptions) {
+export function createRenewalClient({
+  client,
+  taskQueue,
+  policy,
+  renewalIdSecret,
+  sealer,
+  linkKey,
+  updateDeadlineMs = UPDATE_DEADLINE_MS,
+}: RenewalClientOptions) {
   const operations = createRenewalOperations({ client, renewalIdSecret });
   const { workflowIdFor } = operations;
   const legacy = legacyRenewals(client, sealer);
@@ -157,19 +185,46 @@ export function createRenewalClient({ client, taskQueue, policy, renewalIdSecret
       }
     },
 
-    /** The secret that authenticates this renewal (the password, or the identifier), sealed for the worker. */
-    async submitSecret(kind: RenewalKind, token: string, secret: string): Promise<SubmitSecretResult> {
+    /**
+     * The secret that authenticates this renewal (the password, or the identifier), sealed for the
+     * worker, as the update `updateId`: a caller that keeps the ID can read an in-doubt outcome back.
+     */
+    async submitSecret(kind: RenewalKind, token: string, secret: string, updateId = randomUUID()): Promise<SubmissionResult> {
       if (kind === 'identifier' && parseLegacyLinkToken(token)) return legacy.submitPassword(token, secret);
       const link = target(token);
       if (!link) return DEAD_UNKNOWN;
       try {
-        return await client.withDeadline(Date.now() + UPDATE_DEADLINE_MS, () =>
-          link.handle.executeUpdate(submitSecretUpdate, { args: [{ linkHash: link.linkHash, kind, sealedSecret: sealer.seal(secret) }] }),
+        return await client.withDeadline(Date.now() + updateDeadlineMs, () =>
+          link.handle.executeUpdate(submitSecretUpdate, {
+            updateId,
+            args: [{ linkHash: link.linkHash, kind, sealedSecret: sealer.seal(secret) }],
+          }),
         );
       } catch (err) {
         const reason = deadLinkRejection(err);
         if (reason) return { status: 'dead', reason };
         if (err instanceof WorkflowNotFoundError) return this.linkState(kind, token) as Promise<SubmitSecretResult>;
+        if (isTemporalUnavailable(err)) return { status: 'in-doubt' }; // it may run yet
+        throw err;
+      }
+    },
+
+    /**
+     * An in-doubt submission's outcome, by its update ID: the server keeps a completed update's
+     * result, and delivers an admitted one when a worker is back. `in-doubt` while it has not run.
+     */
+    async submissionOutcome(token: string, updateId: string): Promise<SubmissionOutcome> {
+      const link = target(token);
+      if (!link) return DEAD_UNKNOWN;
+      try {
+        return await client.withDeadline(Date.now() + Math.min(updateDeadlineMs, OUTCOME_DEADLINE_MS), () =>
+          link.handle.getUpdateHandle<SubmitSecretResult>(updateId).result(),
+        );
+      } catch (err) {
+        const reason = deadLinkRejection(err);
+        if (reason) return { status: 'dead', reason };
+        if (err instanceof WorkflowNotFoundError) return { status: 'unknown' }; // no such update (or run)
+        if (isTemporalUnavailable(err)) return { status: 'in-doubt' }; // it may run yet
         throw err;
       }
     },

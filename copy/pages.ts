@@ -217,6 +217,7 @@ export const LINK: Record<RenewalKind, LinkCopy> & {
   attempts: (left: number) => string;
   secretTooLong: string;
   pending: { title: string; body: string; reload: string };
+  inProgress: { title: string; body: string[]; reload: string };
 } = {
   identifier: {
     title: 'Confirmer votre demande de nouvel identifiant',
@@ -252,6 +253,15 @@ export const LINK: Record<RenewalKind, LinkCopy> & {
     title: 'Ce lien n’est pas encore actif',
     body: 'Le courriel qui contient ce lien vient de partir et sa validation n’est pas encore terminée. Patientez une minute, puis ouvrez le lien à nouveau.',
     reload: 'Ouvrir le lien à nouveau',
+  },
+  // After a submission the service took too long to answer: it may still go through.
+  inProgress: {
+    title: 'Votre demande est en cours de traitement',
+    body: [
+      'Le service met plus de temps que prévu à répondre. Votre demande a peut-être déjà été prise en compte : ne la refaites pas.',
+      'Affichez le résultat dans quelques instants, depuis ce navigateur.',
+    ],
+    reload: 'Afficher le résultat',
   },
 };
 

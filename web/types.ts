@@ -17,7 +17,7 @@ import type { SessionVariables } from './middleware/session/index.js';
 export type Clock = () => number;
 
 /** What the pages need from the renewal client API: nothing else reaches Temporal. */
-export type RenewalApi = Pick<RenewalClient, 'requestRenewal' | 'linkState' | 'submitSecret'>;
+export type RenewalApi = Pick<RenewalClient, 'requestRenewal' | 'linkState' | 'submitSecret' | 'submissionOutcome'>;
 
 export interface WebDeps {
   renewals: RenewalApi;

@@ -213,3 +213,64 @@ describe('dead links at submission, limits, logs', () => {
     expect(lines.join('')).not.toContain(TOKEN);
   });
 });
+
+describe('a submission the service did not answer in time', () => {
+  it('says it is in progress (503), then shows the outcome to this browser alone, read by its update ID', async () => {
+    const { app, client, deps, url } = await openLink('identifier');
+    deps.renewals.submitResults.push({ status: 'in-doubt' });
+    const waiting = await client.post(url, { secret: 'Soleil-Marin-2026', code: await client.captchaAnswer('link') });
+    expect(waiting.status).toBe(503);
+    expect(waiting.headers.get('retry-after')).toBe('10');
+    expect(textOf(mainOf(waiting.html))).toContain(LINK.inProgress.title);
+    expect(waiting.html).toContain(`href="${url}"`); // « Afficher le résultat »: the link page, a GET
+    expect(waiting.html).not.toContain('Soleil-Marin-2026');
+    const [updateId] = deps.renewals.updateIds;
+    expect(updateId).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Submitting again from this browser submits nothing: it reads the first submission back.
+    const again = await client.post(url, { secret: 'Soleil-Marin-2026', code: '0000' }); // the form kept by « Précédent »
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe(url);
+    expect(deps.renewals.submitted).toHaveLength(1);
+
+    // Still running: the same page, the submission kept.
+    deps.renewals.outcomes.push({ status: 'in-doubt' });
+    expect((await client.get(url)).status).toBe(503);
+
+    // A stranger with the link alone reads nothing back: the link page as it stands.
+    const stranger = new PageClient(app);
+    expect((await stranger.get(url)).status).toBe(200);
+    expect(deps.renewals.readBack).toHaveLength(1);
+
+    // Done meanwhile: this browser gets what changed, in a fresh session, once.
+    deps.renewals.outcomes.push({ status: 'completed', kind: 'identifier', identifier: 'K7QM-4WXH-9TPC' });
+    const before = client.cookies.get('sid');
+    const done = await client.get(url);
+    expect(done.status).toBe(303);
+    expect(done.headers.get('location')).toBe(RENEWAL_PATHS.identifier.done);
+    expect(client.cookies.get('sid')).not.toBe(before);
+    expect(deps.renewals.readBack).toEqual([
+      { token: TOKEN, updateId },
+      { token: TOKEN, updateId },
+    ]);
+    expect((await client.get(RENEWAL_PATHS.identifier.done)).html).toContain('K7QM-4WXH-9TPC');
+    // Settled: the link page no longer reads it back.
+    await client.get(url);
+    expect(deps.renewals.readBack).toHaveLength(2);
+  });
+
+  it('shows a wrong secret read back as such, and a submission that never ran as the link page', async () => {
+    for (const [outcome, status, text] of [
+      [{ status: 'wrong-secret', attemptsLeft: 2 }, 422, LINK.identifier.wrongSecret(2)],
+      [{ status: 'unknown' }, 200, LINK.identifier.title],
+    ] as const) {
+      const { client, deps, url } = await openLink('identifier');
+      deps.renewals.submitResults.push({ status: 'in-doubt' });
+      await client.post(url, { secret: 'x', code: await client.captchaAnswer('link') });
+      deps.renewals.outcomes.push(outcome);
+      const page = await client.get(url);
+      expect(page.status).toBe(status);
+      expect(textOf(mainOf(page.html))).toContain(text);
+    }
+  });
+});

@@ -3,10 +3,12 @@
  * Showing the link page is a query: a mail scanner, a link preview or the citizen opening it
  * changes nothing; only what the citizen submits counts.
  */
+import { createHash, randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { LINK, NEW_IDENTIFIER, PASSWORD_SENT, SITE, deadLink } from '../../copy/pages.js';
 import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
+import type { SubmissionOutcome } from '../../client/renewals.js';
 import type { DeadLinkReason, LinkState, RenewalKind } from '../../workflows/definitions.js';
 import { validate, wantsCodeRefresh, type FieldErrors } from '../forms.js';
 import { page, redirectAfterPost, type Status } from '../respond.js';
@@ -25,7 +27,12 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
   const route = `${paths.link}/:token`;
   const copy = LINK[kind];
   const linkState = (token: string): Promise<LinkState> => s.deps.renewals.linkState(kind, token);
-  const submitSecret = (token: string, secret: string) => s.deps.renewals.submitSecret(kind, token, secret);
+  const linkOf = (token: string) => createHash('sha256').update(token).digest('base64url');
+  /** This browser's in-doubt submission on this link, if it made one. */
+  const pendingSubmission = (c: Context<AppEnv>, token: string) => {
+    const submission = c.var.session?.submission;
+    return submission?.kind === kind && submission.link === linkOf(token) ? submission : undefined;
+  };
   const SecretSchema = z.object({
     [SECRET_FIELD]: z
       .string({ error: copy.secretRequired })
@@ -95,26 +102,29 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
     );
   }
 
-  app.get(route, async (c) => {
-    const verdict = await s.limits.linkViewsPerAddress.consume(c.var.clientAddress);
-    if (!verdict.allowed) return s.refuse(c, 'link-views-per-address', verdict.retryAfterMs);
-    return secretPage(c, await linkState(c.req.param('token')!));
-  });
+  /**
+   * The service did not answer a submission in time: it may still go through (Temporal slow, no
+   * worker for a moment), so the citizen is asked not to submit again but to come back: the link
+   * page then reads the outcome by the update's ID, kept in this browser's session.
+   */
+  function inProgressPage(c: Context<AppEnv>) {
+    c.header('Retry-After', '10');
+    return page(
+      c,
+      <MessagePage
+        title={LINK.inProgress.title}
+        body={LINK.inProgress.body}
+        status={503}
+        severity="info"
+        actions={[{ label: LINK.inProgress.reload, href: c.req.path }]}
+        journey={{ kind }}
+      />,
+      503,
+    );
+  }
 
-  app.post(route, async (c) => {
-    const token = c.req.param('token')!;
-    const f = c.var.form;
-    if (wantsCodeRefresh(f)) return secretPage(c, await linkState(token), { codeRefreshed: true });
-
-    const result = validate(SecretSchema, f);
-    const code = await s.checkCode(c, 'link', f);
-    if (!result.ok || !code.ok) {
-      // A wrong code costs no attempt: the secret is not sent to the workflow.
-      const errors = { ...(result.ok ? {} : result.errors), ...code.errors };
-      return secretPage(c, await linkState(token), { errors }, code.blocked ? 429 : 422);
-    }
-
-    const outcome = await submitSecret(token, result.data[SECRET_FIELD]!);
+  /** What a submission came to, as the citizen sees it; `unknown` (it never ran): the link page as it is now. */
+  async function outcomePage(c: Context<AppEnv>, token: string, outcome: Exclude<SubmissionOutcome, { status: 'in-doubt' }>) {
     switch (outcome.status) {
       case 'completed': {
         const { status: _completed, ...change } = outcome;
@@ -125,9 +135,45 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
         return secretPage(c, await linkState(token), { errors: { [SECRET_FIELD]: copy.wrongSecret(outcome.attemptsLeft) } }, 422);
       case 'dead':
         return deadLinkPage(c, outcome.reason);
+      case 'unknown':
+        return secretPage(c, await linkState(token));
       default:
         return assertNever(outcome);
     }
+  }
+
+  app.get(route, async (c) => {
+    const verdict = await s.limits.linkViewsPerAddress.consume(c.var.clientAddress);
+    if (!verdict.allowed) return s.refuse(c, 'link-views-per-address', verdict.retryAfterMs);
+    const token = c.req.param('token')!;
+    const submission = pendingSubmission(c, token);
+    if (!submission) return secretPage(c, await linkState(token));
+    const outcome = await s.deps.renewals.submissionOutcome(token, submission.updateId);
+    if (outcome.status === 'in-doubt') return inProgressPage(c); // the session keeps the submission
+    await c.var.endSession(); // read back: this browser's submission is settled
+    return outcomePage(c, token, outcome);
+  });
+
+  app.post(route, async (c) => {
+    const token = c.req.param('token')!;
+    const f = c.var.form;
+    // A submission of this browser's on this link is still in doubt: read it, never submit twice.
+    if (pendingSubmission(c, token)) return redirectAfterPost(c, c.req.path);
+    if (wantsCodeRefresh(f)) return secretPage(c, await linkState(token), { codeRefreshed: true });
+
+    const result = validate(SecretSchema, f);
+    const code = await s.checkCode(c, 'link', f);
+    if (!result.ok || !code.ok) {
+      // A wrong code costs no attempt: the secret is not sent to the workflow.
+      const errors = { ...(result.ok ? {} : result.errors), ...code.errors };
+      return secretPage(c, await linkState(token), { errors }, code.blocked ? 429 : 422);
+    }
+
+    const updateId = randomUUID();
+    const outcome = await s.deps.renewals.submitSecret(kind, token, result.data[SECRET_FIELD]!, updateId);
+    if (outcome.status !== 'in-doubt') return outcomePage(c, token, outcome);
+    await c.var.startSession({ submission: { kind, link: linkOf(token), updateId } }); // this browser reads it back
+    return inProgressPage(c);
   });
 
   // Shown once: what changed is taken out of the session as it is read; a reload shows a notice instead.

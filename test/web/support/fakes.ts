@@ -12,8 +12,9 @@ import type { Email } from '../../../adapters/mailer.js';
 import { hashPassword } from '../../../adapters/passwords.js';
 import { connectStore, type Store } from '../../../adapters/redis.js';
 import { createAccountLogin } from '../../../client/accounts.js';
+import type { SubmissionOutcome, SubmissionResult } from '../../../client/renewals.js';
 import { loadConfig, type Config } from '../../../config/index.js';
-import type { LinkState, RenewalKind, SubmitSecretResult } from '../../../workflows/definitions.js';
+import type { LinkState, RenewalKind } from '../../../workflows/definitions.js';
 import { createCodeSpeech } from '../../../web/captcha/audio.js';
 import type { RenewalApi, WebDeps } from '../../../web/types.js';
 
@@ -56,7 +57,11 @@ export class FakeRenewals implements RenewalApi {
   linkStates: LinkState[] = [];
   linkStateCalls = 0;
   state: LinkState = { status: 'open', kind: 'identifier', expiresAt: new Date(Date.now() + 60 * 60_000).toISOString(), attemptsLeft: 3 };
-  submitResults: SubmitSecretResult[] = [];
+  submitResults: SubmissionResult[] = [];
+  /** Outcomes read back by update ID, in order; the update IDs the web gave. */
+  outcomes: SubmissionOutcome[] = [];
+  updateIds: string[] = [];
+  readBack: { token: string; updateId: string }[] = [];
 
   async requestRenewal(input: { kind: RenewalKind; numic: string; email: string }) {
     this.requests.push(input);
@@ -66,10 +71,17 @@ export class FakeRenewals implements RenewalApi {
     this.linkStateCalls++;
     return this.state.status === 'open' ? { ...this.state, kind } : this.state;
   }
-  async submitSecret(kind: RenewalKind, token: string, secret: string) {
+  async submitSecret(kind: RenewalKind, token: string, secret: string, updateId?: string) {
     this.submitted.push({ kind, token, secret });
+    if (updateId) this.updateIds.push(updateId);
     const next = this.submitResults.shift();
     if (!next) throw new Error('no scripted submitSecret result');
+    return next;
+  }
+  async submissionOutcome(token: string, updateId: string) {
+    this.readBack.push({ token, updateId });
+    const next = this.outcomes.shift();
+    if (!next) throw new Error('no scripted submissionOutcome result');
     return next;
   }
 }

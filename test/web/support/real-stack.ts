@@ -37,8 +37,8 @@ export async function startRealStack(overrides: Record<string, string> = {}) {
 
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const activities = await createActivityDependencies(config);
-  const worker = await createRenewalWorker({ config, connection, activities });
-  const running = worker.run();
+  let worker = await createRenewalWorker({ config, connection, activities });
+  let running: Promise<void> | undefined = worker.run();
   const deps = await connectWebDependencies(config, pino({ level: 'silent' }));
   const registry: Registry = await connectRegistry(config.mongo.uri, config.mongo.database);
   let count = 0;
@@ -62,8 +62,22 @@ export async function startRealStack(overrides: Record<string, string> = {}) {
       return citizen;
     },
 
-    async stop() {
+    /** Stops the worker (as a crash or a deployment would): renewals wait, Temporal keeps them. */
+    async stopWorker() {
+      if (!running) return;
       worker.shutdown();
+      await running;
+      running = undefined;
+    },
+
+    async startWorker() {
+      if (running) return;
+      worker = await createRenewalWorker({ config, connection, activities });
+      running = worker.run();
+    },
+
+    async stop() {
+      if (running) worker.shutdown();
       await running;
       await Promise.allSettled([activities.close(), deps.close(), registry.close()]);
       await connection.close();

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { Store } from '../../../adapters/redis.js';
-import type { CompletedChange } from '../../../workflows/definitions.js';
+import type { CompletedChange, RenewalKind } from '../../../workflows/definitions.js';
 
 export interface SessionData {
   /** Epoch ms: the absolute lifetime counts from here. */
@@ -21,6 +21,11 @@ export interface SessionData {
   };
   /** What a completed renewal changed, shown once by its last screen. */
   done?: CompletedChange;
+  /**
+   * A submission whose outcome the service did not give in time (web/routes/link.tsx): the link it
+   * was made on (a hash of its token) and its update ID, by which the link page reads it back.
+   */
+  submission?: { kind: RenewalKind; link: string; updateId: string };
 }
 
 export interface SessionVariables {
