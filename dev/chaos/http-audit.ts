@@ -1,7 +1,8 @@
 /**
  * Every 5xx (and every request left without an answer) the citizens got, classified by the fault
  * windows: explained when a web instance was down (any error), or when Temporal, the registry or
- * a worker was down and the page said « Service momentanément indisponible » (503); the link page
+ * a worker was down and the page said « Service momentanément indisponible » or, for a submission,
+ * « en cours de traitement » (503); the link page
  * « pas encore actif » (503) is the product's own answer while a link email is being confirmed.
  * Anything else is unexplained. Each must have been retried successfully by its citizen: a later
  * request of the same citizen answered below 500.

@@ -75,8 +75,9 @@ export const passwordInSms = (text: string): string | undefined =>
 
 /** An answer a person retries: an error page of the server side, or no answer at all. */
 export const isTransient = (a: Answer) => a.status === 0 || a.status >= 500;
+/** « Service momentanément indisponible », or a submission's « en cours de traitement »: both say a dependency is slow or down. */
 export const isUnavailablePage = (a: { status: number; html?: string; title?: string }) =>
-  a.status === 503 && (a.title ?? '').includes(ERRORS.unavailable.title);
+  a.status === 503 && [ERRORS.unavailable.title, LINK.inProgress.title].some((title) => (a.title ?? '').includes(title));
 export const isPendingLinkPage = (a: { status: number; title?: string }) =>
   a.status === 503 && (a.title ?? '').includes(LINK.pending.title);
 
@@ -212,6 +213,8 @@ export class Journey {
       const outcome = await this.persist('link', async (): Promise<'shown' | 'lost' | 'dead' | Retry> => {
         const page = await browser.get('link GET', path);
         if (isTransient(page)) return RETRY; // the pending page (503) included: « patientez »
+        // A submission of this browser's that was in progress has gone through: its result.
+        if (submitted && page.status === 303 && page.location === this.paths.done) return (await this.result6(browser)) ? 'shown' : 'lost';
         const reason = deadReason(this.kind, page);
         if (reason === 'already-used' && submitted) return 'lost';
         if (reason === 'superseded') return 'dead';
@@ -220,7 +223,7 @@ export class Journey {
         if (isAnswer(code)) return isTransient(code) ? RETRY : this.fail('security code', code);
         const posted = await browser.post('secret POST', path, { [SECRET_FIELD]: secret, ...code });
         if (isTransient(posted)) {
-          submitted = true; // it may have gone through: the page of the link says so next time
+          submitted = true; // it may have gone through (« en cours de traitement »): the link page says so next time
           return RETRY;
         }
         const postReason = deadReason(this.kind, posted);
