@@ -5,13 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryServer } from '../../dev/stack/servers.js';
 import { Stack } from '../../dev/stack/stack.js';
 import { testConfig } from '../support/config.js';
+import { freePort } from '../support/ports.js';
 
 const config = testConfig();
 let connection: mongoose.Connection;
@@ -57,15 +57,6 @@ it('creates, reads back, and refuses a duplicate on a unique index (E11000)', as
   });
   expect(await Account.countDocuments({ identifier: 'K7QX-42MP' })).toBe(1);
 });
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 
 describe.skipIf(!config.mongo.embedded)('a server of its own, restarted', () => {
   it('keeps its documents and unique indexes across a restart (SIGTERM, as the stack stops it)', async () => {

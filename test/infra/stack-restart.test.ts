@@ -13,6 +13,7 @@ import type { RestartPolicy } from '../../dev/stack/restart-policy.js';
 import { Stack, type ServiceSpec } from '../../dev/stack/stack.js';
 import { answersTcp } from '../../dev/stack/ports.js';
 import { tcpProbe } from '../../dev/stack/wait.js';
+import { freePort } from '../support/ports.js';
 
 const stacks: Stack[] = [];
 const held: Server[] = [];
@@ -22,14 +23,6 @@ afterEach(async () => {
 });
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'stack-restart-'));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const fast: RestartPolicy = { initialDelayMs: 200, maxDelayMs: 800, healthyAfterMs: 60_000, maxRestartsInARow: 3 };
 

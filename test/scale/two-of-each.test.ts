@@ -6,7 +6,6 @@
  * the middle of 50 renewals leaves all 50 to complete on the other.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,15 +24,7 @@ import { launchChromium } from '../browser/support/browser.js';
 import { waitForMessages } from '../support/mailpit.js';
 import { PageClient } from '../web/support/page-client.js';
 import { randomNumic } from '../web/support/real-stack.js';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+import { freePort } from '../support/ports.js';
 
 const run = randomBytes(4).toString('hex');
 let config: Config;

@@ -5,7 +5,6 @@
  * this test's own, on its own port.
  */
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERRORS } from '../../copy/pages.js';
@@ -15,15 +14,7 @@ import { Stack } from '../../dev/stack/stack.js';
 import { createApp } from '../../web/app.js';
 import { fakeDeps, routeTestConfig, testStore } from './support/fakes.js';
 import { PageClient, textOf } from './support/page-client.js';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+import { freePort } from '../support/ports.js';
 
 let stack: Stack;
 let config: ReturnType<typeof routeTestConfig>;

@@ -4,7 +4,6 @@
  * and the click. Real servers throughout.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -19,6 +18,7 @@ import { mailpit } from '../../dev/stack/servers.js';
 import { listMessages } from '../support/mailpit.js';
 import { Stack } from '../../dev/stack/stack.js';
 import { connectDevServer, startRenewalHarness, type DevServer } from './harness.js';
+import { freePort } from '../support/ports.js';
 
 let dev: DevServer;
 
@@ -29,17 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dev?.close();
 });
-
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Polls `check` until it holds, or fails after `timeoutMs`. */
 async function eventually(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {

@@ -61,22 +61,25 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
     );
   }
 
-  /** A link whose email is still being confirmed: not dead, not usable yet (503, come back in a minute). */
-  function pendingPage(c: Context<AppEnv>) {
-    c.header('Retry-After', '60');
+  /** Not an answer yet (503): come back to this page in a moment. */
+  function comeBackPage(c: Context<AppEnv>, words: { title: string; body: string | string[]; reload: string }, retryAfterS: number) {
+    c.header('Retry-After', String(retryAfterS));
     return page(
       c,
       <MessagePage
-        title={LINK.pending.title}
-        body={LINK.pending.body}
+        title={words.title}
+        body={words.body}
         status={503}
         severity="info"
-        actions={[{ label: LINK.pending.reload, href: c.req.path }]}
+        actions={[{ label: words.reload, href: c.req.path }]}
         journey={{ kind }}
       />,
       503,
     );
   }
+
+  /** A link whose email is still being confirmed: not dead, not usable yet (come back in a minute). */
+  const pendingPage = (c: Context<AppEnv>) => comeBackPage(c, LINK.pending, 60);
 
   async function secretPage(
     c: Context<AppEnv>,
@@ -107,21 +110,7 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
    * worker for a moment), so the citizen is asked not to submit again but to come back: the link
    * page then reads the outcome by the update's ID, kept in this browser's session.
    */
-  function inProgressPage(c: Context<AppEnv>) {
-    c.header('Retry-After', '10');
-    return page(
-      c,
-      <MessagePage
-        title={LINK.inProgress.title}
-        body={LINK.inProgress.body}
-        status={503}
-        severity="info"
-        actions={[{ label: LINK.inProgress.reload, href: c.req.path }]}
-        journey={{ kind }}
-      />,
-      503,
-    );
-  }
+  const inProgressPage = (c: Context<AppEnv>) => comeBackPage(c, LINK.inProgress, 10);
 
   /** What a submission came to, as the citizen sees it; `unknown` (it never ran): the link page as it is now. */
   async function outcomePage(c: Context<AppEnv>, token: string, outcome: Exclude<SubmissionOutcome, { status: 'in-doubt' }>) {
