@@ -28,27 +28,18 @@ import { runEndToEnd } from './end-to-end.js';
 import { benchEnvironment, resultsDir, stackDataDir } from './environment.js';
 import { runHold, waitRenewalsDone } from './hold.js';
 import { Mailpit } from './mailpit.js';
-import { BENCH_PHASES, USAGE, parseOptions, type BenchOptions } from './options.js';
+import { BENCH_PHASES, USAGE, parseOptions } from './options.js';
 import { Phase } from './phase.js';
 import { FAILING_TARGETS, compare, evaluateTargets, printReport, writeResults, type BenchResult } from './report.js';
 import { monotonicUs, summariseProfiles, type Window } from './profile.js';
 import { measureRegistry } from './registry.js';
 import { benchTaskQueues, startBenchStack, waitForPollers, wipeDataDir, type BenchStack } from './stack.js';
 import { Timings } from './stats.js';
+import { commandLineOptions } from '../scripts/command-line.js';
 
 const say = (line: string) => console.log(`[bench] ${line}`);
 
-let options: BenchOptions;
-try {
-  options = parseOptions(process.argv.slice(2));
-} catch (err) {
-  console.error(`${(err as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const options = commandLineOptions(parseOptions, USAGE);
 
 const env = benchEnvironment(options, process.env);
 const stack = new Stack(stackDataDir(options.dataDir));

@@ -26,25 +26,16 @@ import { auditHttp } from './http-audit.js';
 import type { ChaosCitizen, JourneyResult } from './journey.js';
 import { Mailbox } from './mailbox.js';
 import { compareRss, snapshotRss } from './memory.js';
-import { USAGE, parseOptions, type ChaosOptions } from './options.js';
+import { USAGE, parseOptions } from './options.js';
 import { judge, printReport, writeReport, type ChaosReport } from './report.js';
 import { drawPlan } from './schedule.js';
 import { SmsGateway } from './sms-gateway.js';
 import { ChaosStack } from './stack.js';
+import { commandLineOptions } from '../scripts/command-line.js';
 
 const say = (line: string) => console.log(`[chaos] ${line}`);
 
-let options: ChaosOptions;
-try {
-  options = parseOptions(process.argv.slice(2));
-} catch (err) {
-  console.error(`${(err as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
+const options = commandLineOptions(parseOptions, USAGE);
 
 const { help: _help, ...shownOptions } = options;
 const replay = [

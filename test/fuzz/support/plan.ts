@@ -362,25 +362,8 @@ const address: fc.Arbitrary<Address> = fc.oneof(
 );
 
 const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND', 'get', 'post'];
-const GET_TARGETS: Target[] = [
-  'home',
-  'login',
-  'account',
-  'help',
-  'help-sent',
-  'accessibility',
-  'identifier:request',
-  'identifier:confirmation',
-  'identifier:link',
-  'identifier:done',
-  'password:request',
-  'password:confirmation',
-  'password:link',
-  'password:done',
-  'audio',
-  'static',
-  'unknown',
-];
+/** What a GET may aim at: every target but logout and the code's refresh, which only answer a POST. */
+const GET_TARGETS: Target[] = TARGETS.filter((t) => t !== 'logout' && t !== 'code');
 const POST_TARGETS: Target[] = [
   'login',
   'logout',
