@@ -9,7 +9,8 @@ FROM node:20.19.5-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY package.json package-lock.json ./
+# .dsfr.yml accepts the DSFR's terms of use: without it, @gouvfr/dsfr's preinstall fails npm ci.
+COPY package.json package-lock.json .dsfr.yml ./
 # tsx is a devDependency: install them all, before NODE_ENV=production could make npm skip them.
 RUN npm ci --include=dev --no-audit --no-fund && npm cache clean --force
 

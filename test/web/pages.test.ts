@@ -3,6 +3,7 @@ import { loadWebConfig } from '../../config/index.js';
 import { createApp } from '../../web/app.js';
 import { freshProductionSecrets } from '../../config/secrets.js';
 import { ERRORS, LOGIN, SITE } from '../../copy/pages.js';
+import { ASSETS, DSFR_STYLESHEETS } from '../../web/assets.js';
 import { fakeDeps, routeTestConfig } from './support/fakes.js';
 import { PageClient, textOf } from './support/page-client.js';
 
@@ -89,23 +90,40 @@ describe('page shell and web hygiene', () => {
     }
   });
 
-  it('serves DSFR, its icons and fonts, htmx and the app script from node_modules and web/static', async () => {
+  it('serves every stylesheet, script and icon the layout links, and every file their stylesheets point to', async () => {
     const client = new PageClient(createApp(await fakeDeps()));
-    for (const [path, type] of [
-      ['/static/dsfr/dsfr.min.css', 'text/css'],
-      ['/static/dsfr/dsfr.module.min.js', 'javascript'],
-      ['/static/dsfr/utility/icons/icons.min.css', 'text/css'],
-      ['/static/dsfr/icons/system/question-line.svg', 'image/svg+xml'],
-      ['/static/dsfr/fonts/Marianne-Regular.woff2', 'font/woff2'],
-      ['/static/htmx/htmx.min.js', 'javascript'],
-      ['/static/app/enhance.js', 'javascript'],
-      ['/static/app/app.css', 'text/css'],
-    ] as const) {
+    const page = await client.get('/connexion');
+    const linked = [...page.html.matchAll(/<(?:link|script)\b[^>]*\s(?:href|src)="(\/static\/[^"]+)"/g)].map((m) => m[1]!);
+    // The layout links what web/assets.ts lists, and nothing else under /static.
+    expect(linked.sort()).toEqual([...DSFR_STYLESHEETS, ...Object.values(ASSETS)].sort());
+    const typeOf = (path: string) =>
+      ({
+        css: 'text/css',
+        js: 'javascript',
+        svg: 'image/svg+xml',
+        ico: 'image/',
+        png: 'image/png',
+        woff2: 'font/woff2',
+        woff: 'font/woff',
+      })[path.slice(path.lastIndexOf('.') + 1)];
+    const fetched = new Map<string, string>();
+    const fetchOk = async (path: string) => {
+      if (fetched.has(path)) return fetched.get(path)!;
       const res = await client.get(path);
       expect(res.status, path).toBe(200);
-      expect(res.headers.get('content-type'), path).toContain(type);
+      expect(res.headers.get('content-type'), path).toContain(typeOf(path));
       expect(res.headers.get('cache-control'), path).toContain('max-age');
-    }
+      fetched.set(path, res.html);
+      return res.html;
+    };
+    for (const path of linked) await fetchOk(path);
+    // Fonts and icons, by the relative paths DSFR's stylesheets (and app.css) use: a DSFR release
+    // that renames or drops one fails here.
+    const sheets = linked.filter((path) => path.endsWith('.css'));
+    for (const sheet of sheets)
+      for (const [, url] of fetched.get(sheet)!.matchAll(/url\(\s*['"]?([^'")]+)['"]?\s*\)/g))
+        if (!url!.startsWith('data:')) await fetchOk(new URL(url!, `http://portal${sheet}`).pathname);
+    expect([...fetched.keys()].filter((path) => path.includes('/fonts/Marianne-')).length).toBeGreaterThan(4);
     expect((await client.get('/static/dsfr/../../package.json')).status).toBe(404);
   });
 

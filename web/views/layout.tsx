@@ -4,7 +4,7 @@ import { conformity } from '../../copy/accessibility.js';
 import { ACCESSIBILITY, ERRORS, JOURNEY, SITE, STEPPER } from '../../copy/pages.js';
 import { PATHS } from '../../domain/paths.js';
 import type { RenewalKind } from '../../workflows/definitions.js';
-import { ASSETS } from '../assets.js';
+import { ASSETS, DSFR_STYLESHEETS } from '../assets.js';
 
 /**
  * htmx runs under a CSP without inline script or style: no eval, no injected indicator style,
@@ -36,38 +36,6 @@ export interface JourneyPlace {
   kind: RenewalKind;
   step?: JourneyStep;
 }
-
-/**
- * DSFR's stylesheets, one per package the pages use, as DSFR documents loading them (core, the
- * scheme for the dark theme, each component after its dependencies, the colour utilities of the
- * login template's grey box), without their IE 11 fallbacks (.main): 377 kB, where ASSETS.dsfrCss
- * and ASSETS.iconsCss weigh 1 MB, 29 s before the first paint on a slow 3G line. The few icons the
- * pages use are in app.css. A view that uses another DSFR component adds its package here
- * (test/web/accessibility.test.ts fails on a DSFR class no served stylesheet defines). These
- * paths belong in web/assets.ts, outside this change.
- */
-const DSFR_PACKAGES = [
-  'core/core',
-  'scheme/scheme',
-  'component/link/link',
-  'component/button/button',
-  'component/form/form',
-  'component/input/input',
-  'component/checkbox/checkbox',
-  'component/password/password',
-  'component/logo/logo',
-  'component/modal/modal',
-  'component/header/header',
-  'component/footer/footer',
-  'component/skiplink/skiplink',
-  'component/alert/alert',
-  'component/notice/notice',
-  'component/callout/callout',
-  'component/stepper/stepper',
-  'utility/colors/colors',
-] as const;
-// The scheme package ships no .main file: its one stylesheet holds no IE 11 fallback anyway.
-export const DSFR_STYLESHEETS = DSFR_PACKAGES.map((p) => `/static/dsfr/${p}${p === 'scheme/scheme' ? '' : '.main'}.min.css`);
 
 export interface LayoutProps {
   title: string;

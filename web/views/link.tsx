@@ -35,12 +35,19 @@ export function SecretView(p: SecretViewProps) {
           <h1>{copy.title}</h1>
           <Stepper kind={p.kind} step={3} />
           <p>{copy.intro}</p>
+          {/*
+           * DSFR's notice as its 1.15 template writes it: its text in a block of its own inside the
+           * body (title, then description, there), a paragraph rather than the default h2 (this is no
+           * heading), and no role (it is on the page from the start, not inserted later).
+           */}
           <div class="fr-notice fr-notice--info fr-mb-4w">
             <div class="fr-container">
               <div class="fr-notice__body">
-                <p class="fr-notice__title">
-                  {LINK.deadline(p.msLeft)} {LINK.attempts(p.attemptsLeft)}
-                </p>
+                <div>
+                  <p class="fr-notice__title">
+                    {LINK.deadline(p.msLeft)} {LINK.attempts(p.attemptsLeft)}
+                  </p>
+                </div>
               </div>
             </div>
           </div>
