@@ -26,7 +26,7 @@ import { repoRoot } from '../../dev/stack/paths.js';
 import { createApp } from '../../web/app.js';
 import type { RenewalKind } from '../../workflows/definitions.js';
 import { waitForMessage } from '../support/mailpit.js';
-import { startRealStack, type Citizen, type RealStack } from '../web/support/real-stack.js';
+import { startRealStack, type Citizen, type RealStack } from '../support/real-stack.js';
 import {
   activeId,
   axFocused,
@@ -40,9 +40,9 @@ import {
   tabTo,
   throttle,
   walkWithTab,
-} from './support/a11y.js';
-import { collectCspViolations, contrastViolations, launchChromium, screenshot, seriousAxeViolations } from './support/browser.js';
-import { rgaa } from './support/rgaa.js';
+} from '../support/browser/a11y.js';
+import { collectCspViolations, contrastViolations, launchChromium, screenshot, seriousAxeViolations } from '../support/browser/browser.js';
+import { rgaa } from '../support/browser/rgaa.js';
 
 let stack: RealStack;
 let server: ServerType;

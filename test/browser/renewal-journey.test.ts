@@ -18,9 +18,9 @@ import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
 import { createApp } from '../../web/app.js';
 import type { RenewalKind } from '../../workflows/definitions.js';
 import { waitForMessage } from '../support/mailpit.js';
-import { startRealStack, type Citizen, type RealStack } from '../web/support/real-stack.js';
-import { collectCspViolations, launchChromium, screenshot, seriousAxeViolations } from './support/browser.js';
-import { rgaa } from './support/rgaa.js';
+import { startRealStack, type Citizen, type RealStack } from '../support/real-stack.js';
+import { collectCspViolations, launchChromium, screenshot, seriousAxeViolations } from '../support/browser/browser.js';
+import { rgaa } from '../support/browser/rgaa.js';
 
 let stack: RealStack;
 let server: ServerType;

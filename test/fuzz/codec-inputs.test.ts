@@ -8,7 +8,7 @@ import { defaultPayloadConverter, type Payload, type SerializationContext } from
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AesGcmCodec, UNDECODABLE_METADATA, type UndecodableInput } from '../../codec/aes-gcm-codec.js';
-import { undecodablePayloads, unknownKeyPayload } from './support/workflow-junk.js';
+import { undecodablePayloads, unknownKeyPayload } from '../support/fuzz/workflow-junk.js';
 
 const keys = { keyId: 'k1', key: randomBytes(32) };
 const workflow: SerializationContext = { type: 'workflow', namespace: 'default', workflowId: 'renouvellement-1' };

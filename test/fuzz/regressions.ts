@@ -3,7 +3,7 @@
  * (or cut down by hand to what matters), with what went wrong before its fix. They run on every
  * `npm test`, before the generated ones.
  */
-import type { Plan } from './support/plan.js';
+import type { Plan } from '../support/fuzz/plan.js';
 
 export interface Regression {
   name: string;

@@ -30,11 +30,11 @@ import { RENEWAL_PATHS } from '../../domain/paths.js';
 import { createApp } from '../../web/app.js';
 import { RENEWAL_KINDS, type RenewalKind } from '../../workflows/definitions.js';
 import { waitForMessages } from '../support/mailpit.js';
-import { textOf } from '../web/support/page-client.js';
-import { startRealStack, type RealStack } from '../web/support/real-stack.js';
+import { textOf } from '../support/page-client.js';
+import { startRealStack, type RealStack } from '../support/real-stack.js';
 import { REGRESSIONS } from './regressions.js';
-import { problemsOf } from './support/checks.js';
-import { planArbitrary, runPlan, type Plan, type World } from './support/plan.js';
+import { problemsOf } from '../support/fuzz/checks.js';
+import { planArbitrary, runPlan, type Plan, type World } from '../support/fuzz/plan.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const WARM_UP = Math.min(200, Math.max(50, Math.round(RUNS / 5)));

@@ -26,8 +26,8 @@ import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { openLinkToken } from '../../codec/link-token.js';
 import { hashLinkSecret } from '../../domain/link-secret.js';
 import { cancelSignal, linkStateQuery, requestSignal, statusQuery, type RenewalStatus } from '../../workflows/definitions.js';
-import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../workflow/harness.js';
-import { junkArguments, strangePayloads, undecodablePayloads, unknownKeyPayload } from './support/workflow-junk.js';
+import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../support/renewal-harness.js';
+import { junkArguments, strangePayloads, undecodablePayloads, unknownKeyPayload } from '../support/fuzz/workflow-junk.js';
 
 const MESSAGES = Number(process.env.FUZZ_WORKFLOW_MESSAGES ?? Math.max(150, Math.round(Number(process.env.FUZZ_RUNS ?? 0) / 10)));
 const AT_ONCE = 25;

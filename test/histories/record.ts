@@ -12,7 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { decodedHistoryJson } from '../../codec/decode-history.js';
 import { loadConfig } from '../../config/index.js';
-import { connectDevServer, startRenewalHarness } from '../workflow/harness.js';
+import { connectDevServer, startRenewalHarness } from '../support/renewal-harness.js';
 import { SCENARIOS } from './scenarios.js';
 
 const folder = process.argv[2];

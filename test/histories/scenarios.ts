@@ -3,7 +3,7 @@
  * what `npm run record-histories` records (record.ts) and what the history-secrets test runs.
  */
 import type { RenewalKind } from '../../workflows/definitions.js';
-import type { RenewalHarness } from '../workflow/harness.js';
+import type { RenewalHarness } from '../support/renewal-harness.js';
 
 type Account = Awaited<ReturnType<RenewalHarness['createAccount']>>;
 

@@ -29,7 +29,7 @@ import {
   type RenewalInput as LegacyRenewalInput,
 } from '../../workflows/legacy/definitions.js';
 import { RenewalKind as RenewalKindKey, RenewalStage as RenewalStageKey } from '../../workflows/search-attributes.js';
-import { connectDevServer, startRenewalHarness, workflowBundle, type DevServer, type RenewalHarness } from '../workflow/harness.js';
+import { connectDevServer, startRenewalHarness, workflowBundle, type DevServer, type RenewalHarness } from '../support/renewal-harness.js';
 
 let dev: DevServer;
 let h: RenewalHarness;

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenewalKind } from '../../workflows/definitions.js';
-import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../workflow/harness.js';
+import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../support/renewal-harness.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { codecServer } from '../../dev/stack/apps.js';
 import { Stack } from '../../dev/stack/stack.js';
-import { launchChromium } from '../browser/support/browser.js';
-import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../workflow/harness.js';
+import { launchChromium } from '../support/browser/browser.js';
+import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../support/renewal-harness.js';
 import { join } from 'node:path';
 
 let dev: DevServer;

@@ -20,10 +20,10 @@ import { Stack } from '../../dev/stack/stack.js';
 import type { ManagedProcess } from '../../dev/stack/process.js';
 import { randomIdentifier } from '../../domain/identifier.js';
 import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
-import { launchChromium } from '../browser/support/browser.js';
+import { launchChromium } from '../support/browser/browser.js';
 import { waitForMessages } from '../support/mailpit.js';
-import { PageClient } from '../web/support/page-client.js';
-import { randomNumic } from '../web/support/real-stack.js';
+import { PageClient } from '../support/page-client.js';
+import { randomNumic } from '../support/real-stack.js';
 import { freePort } from '../support/ports.js';
 
 const run = randomBytes(4).toString('hex');

@@ -1,7 +1,7 @@
 /**
  * The accessibility declaration claims only what the tests check: a criterion is listed as
  * « vérifié par des tests automatisés » exactly when some test names it in its title with the rgaa helper (see
- * test/browser/support/rgaa.ts), and the status it states comes from an audit, never from the tests.
+ * test/support/browser/rgaa.ts), and the status it states comes from an audit, never from the tests.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -13,9 +13,9 @@ import { ASSETS, DSFR_STYLESHEETS } from '../../web/assets.js';
 import { createApp } from '../../web/app.js';
 import { JOURNEY_STEPS } from '../../web/views/layout.js';
 import { DEAD_LINK_REASONS, RENEWAL_KINDS, type RenewalKind } from '../../workflows/definitions.js';
-import { rgaa } from '../browser/support/rgaa.js';
-import { fakeAccounts, fakeDeps } from './support/fakes.js';
-import { PageClient, textOf } from './support/page-client.js';
+import { rgaa } from '../support/browser/rgaa.js';
+import { fakeAccounts, fakeDeps } from '../support/fakes.js';
+import { PageClient, textOf } from '../support/page-client.js';
 
 const CITIZEN = { identifier: 'HJ4K-M7NP-QRTV', password: 'Soleil-Marin-2026' };
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEf';

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RENEWAL_PATHS } from '../../domain/paths.js';
 import { createApp } from '../../web/app.js';
 import type { WebDeps } from '../../web/types.js';
-import { PageClient } from './support/page-client.js';
-import { randomNumic, startRealStack, type Citizen, type RealStack } from './support/real-stack.js';
+import { PageClient } from '../support/page-client.js';
+import { randomNumic, startRealStack, type Citizen, type RealStack } from '../support/real-stack.js';
 
 const PAIRS = 20;
 const WARM_UP = 4;

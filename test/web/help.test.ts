@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CODE, HELP } from '../../copy/pages.js';
 import { renderEmail } from '../../adapters/mail-layout.js';
 import { createApp } from '../../web/app.js';
-import { fakeDeps, routeTestConfig } from './support/fakes.js';
-import { PageClient, textOf } from './support/page-client.js';
+import { fakeDeps, routeTestConfig } from '../support/fakes.js';
+import { PageClient, textOf } from '../support/page-client.js';
 
 async function helpPage(overrides: Parameters<typeof fakeDeps>[0] = {}) {
   const deps = await fakeDeps(overrides);

@@ -15,8 +15,8 @@ import { LINK } from '../../copy/pages.js';
 import { RENEWAL_PATHS } from '../../domain/paths.js';
 import { createApp } from '../../web/app.js';
 import { waitForMessage } from '../support/mailpit.js';
-import { PageClient, mainOf, textOf } from './support/page-client.js';
-import { startRealStack, type RealStack } from './support/real-stack.js';
+import { PageClient, mainOf, textOf } from '../support/page-client.js';
+import { startRealStack, type RealStack } from '../support/real-stack.js';
 
 const { request, link: linkPath, done } = RENEWAL_PATHS.identifier;
 /** How long the page waits on the update here: the worker is down, so every wait runs out. */

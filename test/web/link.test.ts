@@ -3,8 +3,8 @@ import { CODE, ERRORS, LINK, NEW_IDENTIFIER, PASSWORD_SENT, SITE, deadLink } fro
 import { RENEWAL_PATHS } from '../../domain/paths.js';
 import { createApp } from '../../web/app.js';
 import { DEAD_LINK_REASONS, RENEWAL_KINDS, type RenewalKind } from '../../workflows/definitions.js';
-import { fakeDeps, routeTestConfig } from './support/fakes.js';
-import { PageClient, mainOf, textOf } from './support/page-client.js';
+import { fakeDeps, routeTestConfig } from '../support/fakes.js';
+import { PageClient, mainOf, textOf } from '../support/page-client.js';
 
 const TOKEN = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCdEf';
 const delays = { linkTtl: '1 heure' };

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT_HOME, CODE, ERRORS, LOGIN } from '../../copy/pages.js';
 import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
 import { createApp } from '../../web/app.js';
-import { fakeAccounts, fakeDeps, routeTestConfig } from './support/fakes.js';
-import { PageClient, textOf } from './support/page-client.js';
+import { fakeAccounts, fakeDeps, routeTestConfig } from '../support/fakes.js';
+import { PageClient, textOf } from '../support/page-client.js';
 
 const CITIZEN = { identifier: 'HJ4K-M7NP-QRTV', password: 'Soleil-Marin-2026' };
 let accounts: Awaited<ReturnType<typeof fakeAccounts>>;

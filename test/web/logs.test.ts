@@ -7,8 +7,8 @@ import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
 import { RENEWAL_KINDS } from '../../workflows/definitions.js';
 import { createApp } from '../../web/app.js';
 import { createLogger } from '../../config/logger.js';
-import { fakeAccounts, fakeDeps } from './support/fakes.js';
-import { PageClient } from './support/page-client.js';
+import { fakeAccounts, fakeDeps } from '../support/fakes.js';
+import { PageClient } from '../support/page-client.js';
 
 const MARKER = 'Marqueur-Secret-7c31';
 const CITIZEN = { identifier: 'HJ4K-M7NP-QRTV', password: `${MARKER}-mot-de-passe` };

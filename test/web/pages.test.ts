@@ -4,8 +4,8 @@ import { createApp } from '../../web/app.js';
 import { freshProductionSecrets } from '../../config/secrets.js';
 import { ERRORS, LOGIN, SITE } from '../../copy/pages.js';
 import { ASSETS, DSFR_STYLESHEETS } from '../../web/assets.js';
-import { fakeDeps, routeTestConfig } from './support/fakes.js';
-import { PageClient, textOf } from './support/page-client.js';
+import { fakeDeps, routeTestConfig } from '../support/fakes.js';
+import { PageClient, textOf } from '../support/page-client.js';
 
 describe('page shell and web hygiene', () => {
   it('serves the login page with the DSFR header, the AIDE icon and the lost-identifier link', async () => {

@@ -3,8 +3,8 @@ import { CODE, CONFIRMATION, ERRORS, REQUEST } from '../../copy/pages.js';
 import { RENEWAL_PATHS } from '../../domain/paths.js';
 import { RENEWAL_KINDS, type RenewalKind } from '../../workflows/definitions.js';
 import { createApp } from '../../web/app.js';
-import { fakeDeps, routeTestConfig } from './support/fakes.js';
-import { PageClient, mainOf, textOf } from './support/page-client.js';
+import { fakeDeps, routeTestConfig } from '../support/fakes.js';
+import { PageClient, mainOf, textOf } from '../support/page-client.js';
 
 async function openForm(kind: RenewalKind, overrides: Parameters<typeof fakeDeps>[0] = {}) {
   const deps = await fakeDeps(overrides);

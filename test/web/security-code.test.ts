@@ -9,8 +9,8 @@ import { ConfigError, loadConfig, loadWebConfig } from '../../config/index.js';
 import { freshProductionSecrets } from '../../config/secrets.js';
 import { PATHS, RENEWAL_PATHS } from '../../domain/paths.js';
 import { createApp } from '../../web/app.js';
-import { fakeAccounts, fakeDeps, routeTestConfig } from './support/fakes.js';
-import { PageClient, textOf } from './support/page-client.js';
+import { fakeAccounts, fakeDeps, routeTestConfig } from '../support/fakes.js';
+import { PageClient, textOf } from '../support/page-client.js';
 
 const FORMS = [
   { path: RENEWAL_PATHS.identifier.request, purpose: 'request' },

@@ -12,8 +12,8 @@ import { RENEWAL_PATHS } from '../../domain/paths.js';
 import { redis } from '../../dev/stack/servers.js';
 import { Stack } from '../../dev/stack/stack.js';
 import { createApp } from '../../web/app.js';
-import { fakeDeps, routeTestConfig, testStore } from './support/fakes.js';
-import { PageClient, textOf } from './support/page-client.js';
+import { fakeDeps, routeTestConfig, testStore } from '../support/fakes.js';
+import { PageClient, textOf } from '../support/page-client.js';
 import { freePort } from '../support/ports.js';
 
 let stack: Stack;

@@ -9,7 +9,7 @@ import type { Payload } from '@temporalio/common';
 import { AesGcmCodec } from '../../codec/aes-gcm-codec.js';
 import { openLinkToken } from '../../codec/link-token.js';
 import { SCENARIOS } from '../histories/scenarios.js';
-import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from './harness.js';
+import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../support/renewal-harness.js';
 
 let dev: DevServer;
 let h: RenewalHarness;

@@ -10,7 +10,7 @@ import { canonicalGeneratedPassword } from '../../domain/password.js';
 import { RENEWAL_KINDS, type RenewalKind } from '../../workflows/definitions.js';
 import { historyOf } from '../support/history.js';
 import { listMessages } from '../support/mailpit.js';
-import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from './harness.js';
+import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../support/renewal-harness.js';
 
 let dev: DevServer;
 let h: RenewalHarness;

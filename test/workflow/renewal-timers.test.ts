@@ -13,9 +13,9 @@ import type { RenewalKind } from '../../workflows/definitions.js';
 import { historyOf } from '../support/history.js';
 import { listMessages } from '../support/mailpit.js';
 import { timeSkippingEnv } from '../support/temporal.js';
-import { fakeDeps } from '../web/support/fakes.js';
-import { PageClient } from '../web/support/page-client.js';
-import { startRenewalHarness, type RenewalHarness } from './harness.js';
+import { fakeDeps } from '../support/fakes.js';
+import { PageClient } from '../support/page-client.js';
+import { startRenewalHarness, type RenewalHarness } from '../support/renewal-harness.js';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;

@@ -13,7 +13,7 @@ import { RENEWAL_WORKFLOW_TYPE } from '../../workflows/definitions.js';
 import { RENEWAL_WORKFLOW_TYPE as LEGACY_WORKFLOW_TYPE } from '../../workflows/legacy/definitions.js';
 import { PATCHES as LEGACY_PATCHES } from '../../workflows/legacy/patches.js';
 import { PATCHES } from '../../workflows/patches.js';
-import { workflowBundle } from './harness.js';
+import { workflowBundle } from '../support/renewal-harness.js';
 
 const root = new URL('../histories/', import.meta.url);
 

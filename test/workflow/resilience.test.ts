@@ -17,7 +17,7 @@ import { verifyPassword } from '../../adapters/passwords.js';
 import { mailpit } from '../../dev/stack/servers.js';
 import { listMessages } from '../support/mailpit.js';
 import { Stack } from '../../dev/stack/stack.js';
-import { connectDevServer, startRenewalHarness, type DevServer } from './harness.js';
+import { connectDevServer, startRenewalHarness, type DevServer } from '../support/renewal-harness.js';
 import { freePort } from '../support/ports.js';
 
 let dev: DevServer;

@@ -79,7 +79,8 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
   }
 
   /** A link whose email is still being confirmed: not dead, not usable yet (come back in a minute). */
-  const pendingPage = (c: Context<AppEnv>) => comeBackPage(c, LINK.pending, 60);
+  const pendingPage = (c: Context<AppEnv>) =>
+    comeBackPage(c, { title: LINK.pending.title, body: LINK.pending.body, reload: LINK.pending.reload }, 60);
 
   async function secretPage(
     c: Context<AppEnv>,
@@ -110,7 +111,8 @@ export function linkRoutes(kind: RenewalKind, s: Services) {
    * worker for a moment), so the citizen is asked not to submit again but to come back: the link
    * page then reads the outcome by the update's ID, kept in this browser's session.
    */
-  const inProgressPage = (c: Context<AppEnv>) => comeBackPage(c, LINK.inProgress, 10);
+  const inProgressPage = (c: Context<AppEnv>) =>
+    comeBackPage(c, { title: LINK.inProgress.title, body: LINK.inProgress.body, reload: LINK.inProgress.reload }, 10);
 
   /** What a submission came to, as the citizen sees it; `unknown` (it never ran): the link page as it is now. */
   async function outcomePage(c: Context<AppEnv>, token: string, outcome: Exclude<SubmissionOutcome, { status: 'in-doubt' }>) {

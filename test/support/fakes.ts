@@ -8,15 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll } from 'vitest';
-import type { Email } from '../../../adapters/mailer.js';
-import { hashPassword } from '../../../adapters/passwords.js';
-import { connectStore, type Store } from '../../../adapters/redis.js';
-import { createAccountLogin } from '../../../client/accounts.js';
-import type { SubmissionOutcome, SubmissionResult } from '../../../client/renewals.js';
-import { loadConfig, type Config } from '../../../config/index.js';
-import type { LinkState, RenewalKind } from '../../../workflows/definitions.js';
-import { createCodeSpeech } from '../../../web/captcha/audio.js';
-import type { RenewalApi, WebDeps } from '../../../web/types.js';
+import type { Email } from '../../adapters/mailer.js';
+import { hashPassword } from '../../adapters/passwords.js';
+import { connectStore, type Store } from '../../adapters/redis.js';
+import { createAccountLogin } from '../../client/accounts.js';
+import type { SubmissionOutcome, SubmissionResult } from '../../client/renewals.js';
+import { loadConfig, type Config } from '../../config/index.js';
+import type { LinkState, RenewalKind } from '../../workflows/definitions.js';
+import { createCodeSpeech } from '../../web/captcha/audio.js';
+import type { RenewalApi, WebDeps } from '../../web/types.js';
 
 let scratchDir: string | undefined;
 

@@ -5,7 +5,7 @@
  */
 import { CODE, ERRORS, FORM, LOGIN, NEW_IDENTIFIER, PASSWORD_SENT, deadLink } from '../../../copy/pages.js';
 import { DEAD_LINK_REASONS, RENEWAL_KINDS } from '../../../workflows/definitions.js';
-import { textOf } from '../../web/support/page-client.js';
+import { textOf } from '../page-client.js';
 import { RAW_MARKERS } from './nasty.js';
 
 const delays = { linkTtl: '' };

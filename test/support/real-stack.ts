@@ -7,15 +7,15 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { NativeConnection } from '@temporalio/worker';
 import { pino } from 'pino';
-import { randomIdentifier } from '../../../domain/identifier.js';
-import { hashPassword } from '../../../adapters/passwords.js';
-import { connectRegistry, type Registry } from '../../../adapters/registry.js';
-import type { Config } from '../../../config/index.js';
-import { connectWebDependencies } from '../../../web/dependencies.js';
-import { createActivityDependencies } from '../../../worker/dependencies.js';
-import { createRenewalWorker } from '../../../worker/create-worker.js';
-import { testConfig } from '../../support/config.js';
-import { quietTemporalRuntime } from '../../support/temporal.js';
+import { randomIdentifier } from '../../domain/identifier.js';
+import { hashPassword } from '../../adapters/passwords.js';
+import { connectRegistry, type Registry } from '../../adapters/registry.js';
+import type { Config } from '../../config/index.js';
+import { connectWebDependencies } from '../../web/dependencies.js';
+import { createActivityDependencies } from '../../worker/dependencies.js';
+import { createRenewalWorker } from '../../worker/create-worker.js';
+import { testConfig } from './config.js';
+import { quietTemporalRuntime } from './temporal.js';
 
 export interface Citizen {
   numic: string;

@@ -23,8 +23,8 @@ import { RENEWAL_PATHS } from '../../domain/paths.js';
 import type { RenewalKind, RenewalResult } from '../../workflows/definitions.js';
 import { createRenewalWorker } from '../../worker/create-worker.js';
 import { workflowBundleOptions } from '../../worker/workflow-bundle.js';
-import { waitForMessages } from '../support/mailpit.js';
-import { quietTemporalRuntime } from '../support/temporal.js';
+import { waitForMessages } from './mailpit.js';
+import { quietTemporalRuntime } from './temporal.js';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One webpack bundle per test file instead of one per worker. */
