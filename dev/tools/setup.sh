@@ -152,7 +152,7 @@ fi
 
 # --- Registry server: mongo-java-server on H2 (Java) ----------------------------------------------
 # The registry's MongoDB-compatible server. Its libraries come from Maven Central (the pom only
-# copies them); our three classes (the main class, BSON storage for the H2 backend) are compiled
+# copies them); our classes (the main class, BSON storage for the H2 backend, durability, the storage format check) are compiled
 # with javac, which needs none of Maven's build plugins on a cold machine. The launcher bounds the
 # JVM's memory (the defaults would let it take a quarter of the machine's).
 registry_src="$ROOT/dev/tools/registry-server"
