@@ -36,6 +36,8 @@ import { measureRegistry } from './registry.js';
 import { benchTaskQueues, startBenchStack, waitForPollers, wipeDataDir, type BenchStack } from './stack.js';
 import { Timings } from './stats.js';
 import { commandLineOptions } from '../scripts/command-line.js';
+import { connectStore } from '../../adapters/redis.js';
+import { storeCommandMeter } from './store-commands.js';
 
 const say = (line: string) => console.log(`[bench] ${line}`);
 
@@ -208,6 +210,9 @@ async function main(): Promise<number> {
       `${options.rounds} rounds of ${runBaselinePhase ? 'baseline (signal-with-start, query, update)' : ''}${runBaselinePhase && runE2e ? ' then ' : ''}` +
         `${runE2e ? 'end-to-end renewals through the web' : ''}, ${options.n} in all, ${options.c} at a time...`,
     );
+    const store = await guard(connectStore(config.store.url));
+    closers.push(() => store.quit());
+    const storeCommands = await guard(storeCommandMeter(store));
     for (let round = 0; round < options.rounds; round++) {
       const from = Math.floor((round * options.n) / options.rounds);
       const to = Math.floor(((round + 1) * options.n) / options.rounds);
@@ -246,6 +251,7 @@ async function main(): Promise<number> {
     }
     if (runE2e) {
       result.e2e = e2e.result();
+      result.e2e.store = await guard(storeCommands(result.e2e.completed));
       windows.e2e = e2e.windows;
       result.e2e.breakdown = await guard(
         historyBreakdown(

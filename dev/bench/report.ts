@@ -13,6 +13,7 @@ import { LOOKUP_KINDS, type RegistryResult } from './registry.js';
 import { ROUND_TRIP_MULTIPLE, roundTripRatio, type RoundTrips } from './round-trips.js';
 import type { PeakRss } from './rss.js';
 import type { Summary } from './stats.js';
+import type { StoreCommands } from './store-commands.js';
 
 export interface PhaseResult {
   count: number;
@@ -31,8 +32,10 @@ export interface PhaseResult {
   /** CPU milliseconds per thread name in the worker and the web (Rust core, libuv pool, GC...). */
   threadCpuMs: Record<string, Record<string, number>>;
   rss: Record<string, PeakRss>;
-  /** Where the time goes, from the histories of up to 20 of the runs. */
+  /** Where the time goes, and the round trips, from the histories of every run that completed. */
   breakdown?: Breakdown;
+  /** The shared store's commands per renewal (end to end only). */
+  store?: StoreCommands;
 }
 
 export interface Target {
@@ -306,6 +309,10 @@ export function printReport(result: BenchResult, log: (line: string) => void = c
     breakdownLines(e2e.breakdown, 'renewal', log);
     const trips = comparison?.roundTrips;
     if (trips) log(`Round trips: ${trips.ratio} × the baseline's (at most ${trips.multiple} ×: round-trips.ts)`);
+    if (e2e.store) {
+      const top = Object.entries(e2e.store.byCommand).map(([command, n]) => `${command} ${n}`);
+      log(`Store (Redis) commands per renewal: ${e2e.store.perRenewal} (${top.join(', ')})`);
+    }
     if (e2e.failureCount > 0) log(`FAILURES: ${e2e.failureCount}, e.g. ${e2e.failures.slice(0, 3).join(' | ')}`);
   }
   if (hold) {

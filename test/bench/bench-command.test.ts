@@ -64,6 +64,9 @@ describe('npm run bench', () => {
     expect(result.comparison.throughputRatio).toBeGreaterThan(0);
     expect(result.comparison.cpu).toMatchObject({ renewalMs: expect.any(Number), baselineMs: expect.any(Number) });
     expect(result.comparison.cpu.ratio).toBeGreaterThan(0);
+    // The shared store's cost: its commands per renewal (sessions, codes, limits), counted by Redis.
+    expect(result.e2e.store.perRenewal).toBeGreaterThan(0);
+    expect(Object.keys(result.e2e.store.byCommand)).not.toContain('info');
 
     // The regression check above: the renewal's round trips against the baseline's, counted from
     // every measured run's history (N of each), within the documented multiple.
@@ -116,6 +119,7 @@ describe('npm run bench', () => {
     expect(stdout).toMatch(/Hold: 6 renewals waiting for their link/);
     expect(stdout).toMatch(/Registry look-ups on the embedded registry server/);
     expect(stdout).toMatch(/Round trips: \d+(\.\d+)? × the baseline's \(at most \d+(\.\d+)? ×/);
+    expect(stdout).toMatch(/Store \(Redis\) commands per renewal: \d/);
     expect(stdout).toMatch(/Targets/);
   }, 300_000);
 
