@@ -6,19 +6,7 @@
  * Temporal's workflow-ID uniqueness keeps enforcing it; continue-as-new carries it to the next run.
  * Pure and deterministic: the workflow passes the time in.
  */
-import type { RenewalKind, RenewalPolicy } from './definitions.js';
-
-export interface AccountMemoryState {
-  /** Wrong secrets since the last lock-out, epoch ms. */
-  failures: number[];
-  /** Lock-outs (a renewal ended after too many wrong secrets), epoch ms. */
-  lockouts: number[];
-  /** Set when the lock-out limit is reached: new renewals are refused until then. */
-  refusedUntil?: number;
-  lastCompleted?: { kind: RenewalKind; at: number };
-  /** Emails sent to the account (links and notices of refusal), epoch ms. */
-  emails: number[];
-}
+import type { AccountMemoryState, RenewalKind, RenewalPolicy } from './definitions.js';
 
 export type Refusal = { reason: 'locked-out'; until: number } | { reason: 'cooldown'; completedKind: RenewalKind; until: number };
 

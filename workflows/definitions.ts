@@ -3,7 +3,6 @@
  * definitions. The client and the views import this module, never the workflow code itself.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { AccountMemoryState } from './account-memory.js';
 
 export const RENEWAL_WORKFLOW_TYPE = 'credentialRenewalWorkflow';
 
@@ -41,6 +40,19 @@ export interface RenewalPolicy {
 export interface RenewalRequest {
   kind: RenewalKind;
   email: string;
+}
+
+/** What an account's renewals remember from one run to the next (workflows/account-memory.ts), carried by continue-as-new. */
+export interface AccountMemoryState {
+  /** Wrong secrets since the last lock-out, epoch ms. */
+  failures: number[];
+  /** Lock-outs (a renewal ended after too many wrong secrets), epoch ms. */
+  lockouts: number[];
+  /** Set when the lock-out limit is reached: new renewals are refused until then. */
+  refusedUntil?: number;
+  lastCompleted?: { kind: RenewalKind; at: number };
+  /** Emails sent to the account (links and notices of refusal), epoch ms. */
+  emails: number[];
 }
 
 export interface RenewalInput {
