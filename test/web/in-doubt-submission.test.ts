@@ -26,7 +26,8 @@ let stack: RealStack;
 let temporal: TemporalClient;
 
 beforeAll(async () => {
-  stack = await startRealStack();
+  // Each browser its own client address (X-Forwarded-For): no other test's requests count against it.
+  stack = await startRealStack({ TRUST_PROXY: 'true' });
   temporal = await connectTemporal(stack.config);
 });
 
