@@ -2,7 +2,7 @@
  * Every address of the citizen's portal, in one place: the web's routes and redirects, the links the
  * activities email, the tests. The renewal paths are per kind; a link's path says its kind.
  */
-import type { RenewalKind } from '../workflows/definitions.js';
+import type { RenewalKind } from './renewal-kind.js';
 
 export const PATHS = {
   home: '/',

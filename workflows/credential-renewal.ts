@@ -4,7 +4,7 @@
  * The story: look the account up → email a single-use link → wait for the citizen to submit the
  * secret that authenticates this kind (the password for an identifier, the identifier for a
  * password) → change the credential → notify → keep the account's memory (lock-outs, cooldown)
- * while it matters. The workflow ID is derived from the account (client/renewal-id.ts), so Temporal
+ * while it matters. The workflow ID is derived from the account (domain/renewal-id.ts), so Temporal
  * itself refuses two renewals of one account at once, of either kind. The raw link secret never
  * enters this code: only its hash. Opening a link is a query: it changes nothing.
  */

@@ -3,12 +3,11 @@
  * definitions. The client and the views import this module, never the workflow code itself.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RenewalKind } from '../domain/renewal-kind.js';
 
 export const RENEWAL_WORKFLOW_TYPE = 'credentialRenewalWorkflow';
 
-/** Both kinds share one workflow ID per account (client/renewal-id.ts): never two at once. */
-export const RENEWAL_KINDS = ['identifier', 'password'] as const;
-export type RenewalKind = (typeof RENEWAL_KINDS)[number];
+export { RENEWAL_KINDS, type RenewalKind } from '../domain/renewal-kind.js';
 
 /** Where a renewal stands; also the value of the `RenewalStage` search attribute. */
 export const RENEWAL_STAGES = ['looking-up', 'waiting-for-link', 'changing', 'notifying', 'cooling-down', 'closed'] as const;
