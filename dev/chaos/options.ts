@@ -23,8 +23,13 @@ export interface ChaosOptions {
   help: boolean;
 }
 
-/** The chaos stack's ports default to 40000..40099 (CHAOS_PORT_BASE or --port-base moves them). */
-export const DEFAULT_PORT_BASE = 40_000;
+/**
+ * The chaos stack's ports default to 31000..31099 (CHAOS_PORT_BASE or --port-base moves them):
+ * below Linux's ephemeral range (32768 and up), because servers are stopped and started again
+ * there: a client retrying a connection to a port in that range while nothing listens can be given
+ * that very port as its own (a TCP self-connection), and the server then cannot bind it.
+ */
+export const DEFAULT_PORT_BASE = 31_000;
 const PORT_SPAN = 100;
 
 export const USAGE = `npm run chaos -- [options]
@@ -35,8 +40,8 @@ export const USAGE = `npm run chaos -- [options]
   --seed <integer>       the seed of the fault schedule and of the citizens' plan (default: drawn and
                          printed); the same seed replays the same schedule
   --small                each kind of fault once, with short outages (about a minute of faults)
-  --port-base <port>     the chaos stack's ports are this + 0..99 (default CHAOS_PORT_BASE or 40000:
-                         portal on 40000, its two web instances on 40001-40002, Temporal on 40010...)
+  --port-base <port>     the chaos stack's ports are this + 0..99 (default CHAOS_PORT_BASE or 31000:
+                         portal on 31000, its two web instances on 31001-31002, Temporal on 31010...)
   --data-dir <folder>    a folder inside .data/ (default .data/chaos): the stack runs in its stack/
                          (wiped at every run, its logs stay there afterwards)
   --json <file>          where the report goes (default <data-dir>/report.json)

@@ -29,7 +29,7 @@ describe('npm run chaos --small', () => {
   it('injects each kind of fault once and loses, duplicates and leaves stuck nothing', async () => {
     const dataDir = join(process.env.DATA_DIR!, 'chaos');
     const json = join(dataDir, 'report.json');
-    const portBase = process.env.TEST_CHAOS_PORT_BASE ?? '40500';
+    const portBase = process.env.TEST_CHAOS_PORT_BASE ?? '31500';
     const { code, stdout, stderr } = await runChaos([
       ...['--small', '--renewals', String(RENEWALS), '--concurrency', '4', '--seed', '20261201'],
       ...['--port-base', portBase, '--data-dir', dataDir, '--json', json, '--log-level', 'warn'],
