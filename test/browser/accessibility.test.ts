@@ -12,7 +12,7 @@
  * 10 s, a form's round trip included. The figures are written to test-results/slow-3g.json.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -43,6 +43,7 @@ import {
 } from '../support/browser/a11y.js';
 import { collectCspViolations, contrastViolations, launchChromium, screenshot, seriousAxeViolations } from '../support/browser/browser.js';
 import { rgaa } from '../support/browser/rgaa.js';
+import { freePort } from '../support/ports.js';
 
 let stack: RealStack;
 let server: ServerType;
@@ -52,17 +53,6 @@ let outbox: ReturnType<typeof createDevSmsProvider>;
 
 const NO_DELAYS = { linkTtl: '' };
 const DESKTOP = { width: 1280, height: 900 };
-
-/** A port nobody listens on: renewal-journey.test.ts, which may run alongside, has TEST_WEB_PORT. */
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 
 beforeAll(async () => {
   // As renewal-journey.test.ts: the per-address counters are the whole run's, keyed by 127.0.0.1.

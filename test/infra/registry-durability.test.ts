@@ -8,7 +8,6 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mongoose from 'mongoose';
@@ -18,18 +17,10 @@ import type { ManagedProcess } from '../../dev/stack/process.js';
 import { registryServer } from '../../dev/stack/servers.js';
 import { Stack } from '../../dev/stack/stack.js';
 import { testConfig } from '../support/config.js';
+import { freePort } from '../support/ports.js';
 
 const config = testConfig();
 const { MongoClient } = mongoose.mongo;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 
 const stacks: Stack[] = [];
 afterEach(async () => {
