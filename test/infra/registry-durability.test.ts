@@ -187,7 +187,11 @@ describe.skipIf(!config.mongo.embedded)('the registry server, crashed', () => {
     const burst = await writeUntilCrash(server.uri, Infinity, () => {}, 'x'.repeat(2_000));
     // 70: the commit failed (Durability); the commands waiting for that commit got no answer.
     expect(await first.exited).toEqual({ code: 70, signal: null });
-    expect(server.log()).toContain('registry-server: could not write the data file, stopping at once');
+    // The write fails in the commit that meets the limit, or H2 has closed the store on it just before
+    // (another command's commit): either way the server halts, saying why.
+    expect(server.log()).toMatch(
+      /registry-server: (could not write the data file|the data file was closed after an error), stopping at once/,
+    );
     expect(burst.acked.length).toBeGreaterThan(50);
 
     await server.start();
