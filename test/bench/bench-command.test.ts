@@ -7,27 +7,16 @@
  * baseline's in the same run (dev/bench/round-trips.ts), so that a change that makes a renewal
  * cost more workflow tasks, activity tasks or client calls fails here.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROUND_TRIP_MULTIPLE } from '../../dev/bench/round-trips.js';
-import { repoRoot } from '../../dev/stack/paths.js';
+import { runDevCommand } from '../support/dev-command.js';
 
 const N = 4;
 const K = 6;
 
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'dev/bench/main.ts', ...args], { cwd: repoRoot, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runBench = (args: string[]) => runDevCommand('bench', args);
 
 describe('npm run bench', () => {
   it('measures the baseline, the renewals end to end and the hold, and writes them as JSON', async () => {

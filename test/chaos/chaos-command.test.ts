@@ -4,24 +4,13 @@
  * restarted, the registry, Mailpit and the SMS gateway down a few seconds), then the audits. Fails
  * on any loss, duplicate, stuck renewal or unexplained 5xx, read from the run's JSON report.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../dev/stack/paths.js';
 import { FAULT_KINDS } from '../../dev/chaos/schedule.js';
+import { runDevCommand } from '../support/dev-command.js';
 
-function runChaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'dev/chaos/main.ts', ...args], { cwd: repoRoot, env: process.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runChaos = (args: string[]) => runDevCommand('chaos', args);
 
 const RENEWALS = 8;
 
