@@ -1,5 +1,10 @@
-/** The real Temporal servers answer: the dev server runs a workflow, the Java test server skips time. */
+/**
+ * The real Temporal servers answer: the dev server runs a workflow, the Java test server skips time.
+ * The dev server keeps its state in SQLite's write-ahead log (dev/stack/servers.ts).
+ */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -15,6 +20,13 @@ const DAY = 24 * 60 * 60 * 1000;
 quietTemporalRuntime();
 
 describe('Temporal dev server', () => {
+  it("keeps its state in SQLite's write-ahead log (as the test run's global setup started it)", () => {
+    const header = readFileSync(join(testConfig().dataDir, 'temporal', 'temporal.db')).subarray(0, 20);
+    expect(header.subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
+    // The file format's write and read versions: 1 for the rollback journal, 2 for WAL.
+    expect([header[18], header[19]]).toEqual([2, 2]);
+  });
+
   it('runs a workflow whose real activity completes, on a real worker', async () => {
     const { temporal } = testConfig();
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
