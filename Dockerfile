@@ -1,8 +1,9 @@
 # One image for the worker, the web and the codec server (docker-compose.yml picks the command).
-# The TypeScript sources run through tsx (`node --import tsx`: one process, so signals reach the
-# app), as in development. The one build step is the worker's workflow bundle, made here from the
-# sources copied below: the worker loads it instead of running webpack at start (idle RSS 182
-# against 253 MiB; README, Performance), and refuses it should it not match those sources.
+# The web and the codec server run their TypeScript through tsx (`node --import tsx`: one process,
+# so signals reach the app), as in development. The worker's two builds are made here from the
+# sources copied below, as `npm start` makes them: its workflow bundle, which it loads instead of
+# running webpack at start and refuses should it not match those sources, and its code compiled to
+# JavaScript, which it runs without tsx's loader thread (docs/performance.md).
 FROM node:20.19.5-bookworm-slim
 
 # espeak-ng speaks the security code (web/captcha/audio.ts), as Debian's package on the machines.
@@ -17,12 +18,13 @@ RUN npm ci --include=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
 # Outside /data: the volume mounted there would hide it.
 RUN npm run build:workflows -- dist/workflow-bundle.js
+RUN npm run build:worker -- dist/js
 RUN mkdir -p /data && chown node:node /data
 
-# MALLOC_ARENA_MAX and the worker's node flag: worker/process-settings.ts (its memory).
+# MALLOC_ARENA_MAX and the worker's node flags: worker/process-settings.ts (its memory, its source maps).
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     MALLOC_ARENA_MAX=2 \
     WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 USER node
-CMD ["node", "--max-semi-space-size=4", "--import", "tsx", "worker/main.ts"]
+CMD ["node", "--max-semi-space-size=4", "--enable-source-maps", "dist/js/worker/main.js"]

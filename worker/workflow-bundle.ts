@@ -8,15 +8,17 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../codec/data-converter.js';
+import { sourceRoot as repoRoot } from './source-root.js';
 
-/** What gets bundled: every workflow the worker runs is exported from here. */
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/**
+ * What gets bundled: every workflow the worker runs is exported from here. The TypeScript source,
+ * even for a worker run from its compiled copy (worker/compiled.ts), which checks the bundle against it.
+ */
+export const workflowsPath = join(repoRoot, 'workflows', 'index.ts');
 /** The workflows and the failure converter they encode failures with (codec/data-converter.ts). */
 export const workflowBundleOptions = { workflowsPath, failureConverterPath };
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Where `npm run build:workflows` writes by default (the Docker image's bundle). dist/ is ignored by

@@ -7,7 +7,7 @@
  */
 import { relative } from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
-import { buildWorkflows, codecServer, webInstances, workers, workflowBundleFile } from '../stack/apps.js';
+import { buildJobs, codecServer, webInstances, workerBuild, workers } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import { embeddedServers, usesEmbeddedMailpit, usesEmbeddedTemporal } from '../stack/servers.js';
@@ -68,24 +68,24 @@ process.once('exit', () => stack.signalAllNow());
 
 async function main() {
   const servers = embeddedServers(config);
-  const bundle = workflowBundleFile(config.dataDir);
+  const build = workerBuild(config.dataDir);
   const apps: ServiceSpec[] = [
-    ...workers(childEnv, bundle, config.instances.worker),
+    ...workers(childEnv, build, config.instances.worker),
     codecServer(config, childEnv),
     ...webInstances(config, childEnv, config.instances.web),
   ];
 
   await stack.preflight([...servers, ...apps]);
-  // Built at every start (never an older bundle), alongside the servers' start.
+  // Built at every start (never older code), alongside the servers' start.
   const buildStarted = performance.now();
-  const build = stack.run(buildWorkflows(bundle, childEnv)).then(() => {
-    say(`workflow bundle built in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
+  const built = Promise.all(buildJobs(build, childEnv).map((job) => stack.run(job))).then(() => {
+    say(`workflow bundle and worker built in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
   });
   if (servers.length > 0) {
     say(`starting ${servers.map((s) => s.name).join(', ')} (data in ${relative(repoRoot, config.dataDir) || '.'}/)...`);
-    await Promise.all([stack.start(servers), build]);
+    await Promise.all([stack.start(servers), built]);
   } else {
-    await build;
+    await built;
   }
   const demo = config.production ? [] : await withRegistry(config, ensureDemoAccounts);
   say(`starting ${apps.map((s) => s.name).join(', ')}...`);

@@ -1,9 +1,10 @@
 /**
- * The project's own processes (worker, web, codec server), run with tsx from the repository, and the
- * build of the worker's workflow bundle that precedes the worker.
+ * The project's own processes (the worker from its compiled JavaScript; the web and the codec server
+ * with tsx from the repository), and the worker's two builds that precede it.
  */
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../config/index.js';
+import { compiledWorkerEntry } from '../../worker/compiled.js';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
 import { repoRoot } from './paths.js';
 import { nginxProxy } from './proxy.js';
@@ -13,44 +14,72 @@ import { tcpProbe } from './wait.js';
 /** A wildcard listen address is probed on loopback. */
 const probeHost = (host: string) => (host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host);
 
-function tsxProcess(name: string, entry: string, env: NodeJS.ProcessEnv, layer: number, nodeFlags: readonly string[] = []): ServiceSpec {
+function tsxProcess(name: string, entry: string, env: NodeJS.ProcessEnv, layer: number): ServiceSpec {
   return {
     name,
     // One process per app (no npx/tsx wrapper in between): signals reach it directly.
     command: process.execPath,
-    args: [...nodeFlags, '--import', 'tsx', entry],
+    args: ['--import', 'tsx', entry],
     cwd: repoRoot,
     env,
     ports: [],
     layer,
-    stopGraceMs: 15_000, // a worker finishes its in-flight activities
+    stopGraceMs: 15_000,
   };
 }
 
-/** Where a stack keeps the bundle it builds: under its own data folder, so stacks never share one. */
-export const workflowBundleFile = (dataDir: string) => join(dataDir, 'build', 'workflow-bundle.js');
+/**
+ * What a stack builds for its workers, under its own data folder so that stacks running side by side
+ * in one checkout never replace each other's: the workflow bundle and the worker's compiled code.
+ */
+export interface WorkerBuild {
+  workflowBundle: string;
+  compiled: string;
+}
+
+export const workerBuild = (dataDir: string): WorkerBuild => ({
+  workflowBundle: join(dataDir, 'build', 'workflow-bundle.js'),
+  compiled: join(dataDir, 'build', 'js'),
+});
 
 /**
- * Bundles the workflow code into `bundleFile`, in a short-lived process of its own: webpack's memory
- * is gone before the worker starts. Run at every start, so the worker never runs older code.
+ * The worker's builds, each in a short-lived process of its own (webpack's memory is gone before
+ * the worker starts): the workflow bundle, and the worker compiled to JavaScript. Run at every
+ * start, so the worker never runs older code.
  */
-export function buildWorkflows(bundleFile: string, env: NodeJS.ProcessEnv): JobSpec {
-  const { name, command, args, cwd } = tsxProcess('build-workflows', 'dev/scripts/build-workflows.ts', env, 0);
-  return { name, command, args: [...args, bundleFile], cwd, env };
+export function buildJobs(build: WorkerBuild, env: NodeJS.ProcessEnv): JobSpec[] {
+  return [
+    tsxJob('build-workflows', 'dev/scripts/build-workflows.ts', build.workflowBundle, env),
+    tsxJob('build-worker', 'dev/scripts/build-worker.ts', build.compiled, env),
+  ];
+}
+
+function tsxJob(name: string, script: string, output: string, env: NodeJS.ProcessEnv): JobSpec {
+  const { command, args, cwd } = tsxProcess(name, script, env, 0);
+  return { name, command, args: [...args, output], cwd, env };
 }
 
 /**
- * The worker, on the bundle `buildWorkflows` wrote (it refuses one that is missing or stale), with
- * the process settings that keep its memory low (worker/process-settings.ts).
+ * The worker, from its compiled JavaScript, on the bundle built with it (it refuses one that is
+ * missing or stale), with the process settings that keep its memory low (worker/process-settings.ts).
  */
-export function worker(env: NodeJS.ProcessEnv, workflowBundle: string, name = 'worker'): ServiceSpec {
-  return tsxProcess(name, 'worker/main.ts', { ...env, ...WORKER_PROCESS_ENV, WORKFLOW_BUNDLE_PATH: workflowBundle }, 1, WORKER_NODE_FLAGS);
+export function worker(env: NodeJS.ProcessEnv, build: WorkerBuild, name = 'worker'): ServiceSpec {
+  return {
+    name,
+    command: process.execPath,
+    args: [...WORKER_NODE_FLAGS, compiledWorkerEntry(build.compiled)],
+    cwd: repoRoot,
+    env: { ...env, ...WORKER_PROCESS_ENV, WORKFLOW_BUNDLE_PATH: build.workflowBundle },
+    ports: [],
+    layer: 1,
+    stopGraceMs: 15_000, // it finishes its in-flight activities
+  };
 }
 
 /** `count` workers on the same task queue: Temporal shares the work between them. */
-export function workers(env: NodeJS.ProcessEnv, workflowBundle: string, count: number): ServiceSpec[] {
-  if (count === 1) return [worker(env, workflowBundle)];
-  return Array.from({ length: count }, (_, i) => worker(env, workflowBundle, `worker-${i + 1}`));
+export function workers(env: NodeJS.ProcessEnv, build: WorkerBuild, count: number): ServiceSpec[] {
+  if (count === 1) return [worker(env, build)];
+  return Array.from({ length: count }, (_, i) => worker(env, build, `worker-${i + 1}`));
 }
 
 export function web(config: Config, env: NodeJS.ProcessEnv, name = 'web', variable = 'WEB_PORT'): ServiceSpec {

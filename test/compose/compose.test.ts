@@ -108,6 +108,9 @@ const dockerfile = read('Dockerfile')
   .split('\n')
   .filter((line) => line.trim() && !line.trimStart().startsWith('#'));
 
+/** What `docker run` of the image runs: the worker (its CMD, exec form). */
+const imageCommand = JSON.parse(dockerfile.find((line) => line.startsWith('CMD '))!.slice('CMD '.length)) as string[];
+
 /** The image's ENV (`ENV A=1 B=2` form). */
 const imageEnvironment = Object.fromEntries(
   dockerfile
@@ -131,8 +134,9 @@ describe('docker-compose.yml', () => {
     expect(appServices.map(([name]) => name).sort()).toEqual(['codec-server', 'web', 'worker']);
     for (const [name, service] of appServices) {
       const command = Array.isArray(service.command) ? service.command : String(service.command).split(' ');
-      const entry = command.find((arg) => arg.endsWith('.ts'));
-      expect(entry, `${name} runs a TypeScript entry`).toBeDefined();
+      // The worker runs its compiled copy (dist/js/, built into the image), the others their TypeScript.
+      const entry = command.find((arg) => /\.(ts|js)$/.test(arg))?.replace(/^dist\/js\/(.*)\.js$/, '$1.ts');
+      expect(entry, `${name} runs a TypeScript entry or its compiled copy`).toBeDefined();
       expect(existsSync(`${root}${entry}`), `${name}'s entry ${entry} exists`).toBe(true);
       expect(PROCESS_OF[name], `${name} has a configuration loader`).toBeDefined();
     }
@@ -228,7 +232,13 @@ describe('docker-compose.yml', () => {
     expect(CONFIG_VARIABLES).toContain('WORKFLOW_BUNDLE_PATH');
     const worker = compose.services.worker!;
     expect(environmentOf(worker).WORKFLOW_BUNDLE_PATH).toBe(built);
-    expect(JSON.stringify(worker.command)).toContain('worker/main.ts');
+    // It runs the worker compiled into the image (npm run build:worker), after the sources are copied.
+    const compileAt = dockerfile.findIndex((line) => /^RUN npm run build:worker -- \S+\s*$/.test(line));
+    expect(compileAt, 'the Dockerfile runs `npm run build:worker -- <folder>`').toBeGreaterThan(dockerfile.indexOf('COPY . .'));
+    const compiled = posix.resolve(workdir, dockerfile[compileAt]!.trim().split(/\s+/).at(-1)!);
+    const entry = posix.resolve(workdir, (worker.command as string[]).at(-1)!);
+    expect(entry).toBe(posix.join(compiled, 'worker', 'main.js'));
+    expect(posix.resolve(workdir, imageCommand.at(-1)!)).toBe(entry);
     // A volume mounted over it would hide the image's bundle (the worker would then refuse to start).
     const mounted = [
       environmentOf(worker).DATA_DIR!,
@@ -239,12 +249,11 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts the worker with the memory settings npm start gives it', () => {
-    const cmd = dockerfile.find((line) => line.startsWith('CMD '))!;
-    const imageCommand = JSON.parse(cmd.slice('CMD '.length)) as string[];
     const composeCommand = compose.services.worker!.command as string[];
     for (const command of [imageCommand, composeCommand]) {
       expect(command.slice(1, 1 + WORKER_NODE_FLAGS.length)).toEqual([...WORKER_NODE_FLAGS]);
-      expect(command.at(-1)).toBe('worker/main.ts');
+      expect(command.at(-1)).toBe('dist/js/worker/main.js');
+      expect(command).not.toContain('tsx');
     }
     for (const [name, value] of Object.entries(WORKER_PROCESS_ENV)) {
       expect({ [name]: environmentOf(compose.services.worker!)[name] ?? imageEnvironment[name] }).toEqual({ [name]: value });

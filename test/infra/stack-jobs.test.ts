@@ -1,6 +1,7 @@
 /**
- * The workflow bundle in the stack: `npm start` and the bench build it in a job of their own (a
- * short-lived process, never the worker) and start the worker on it. A job that fails stops the
+ * The worker's builds in the stack: `npm start` and the bench build the workflow bundle and the
+ * worker's JavaScript in jobs of their own (short-lived processes, never the worker) and start the
+ * worker from that JavaScript, on that bundle. A job that fails stops the
  * start with its log tail; stopping the stack ends a job still running.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
-import { buildWorkflows, web, worker, workflowBundleFile } from '../../dev/stack/apps.js';
+import { buildJobs, web, worker, workerBuild } from '../../dev/stack/apps.js';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
 import { repoRoot } from '../../dev/stack/paths.js';
 import { isAlive } from '../../dev/stack/process.js';
@@ -17,24 +18,28 @@ import { Stack, type JobSpec } from '../../dev/stack/stack.js';
 const scratch = () => mkdtempSync(join(tmpdir(), 'stack-jobs-'));
 const shellJob = (name: string, script: string): JobSpec => ({ name, command: 'bash', args: ['-c', script] });
 
-describe('the stack and the workflow bundle', () => {
-  it('starts the worker on the bundle its build job writes, under the stack data folder', () => {
+describe("the stack and the worker's builds", () => {
+  it('starts the worker from the JavaScript and on the bundle its build jobs write, under the stack data folder', () => {
     const dataDir = scratch();
-    const bundle = workflowBundleFile(dataDir);
-    expect(bundle).toBe(join(dataDir, 'build', 'workflow-bundle.js'));
+    const build = workerBuild(dataDir);
+    expect(build).toEqual({ workflowBundle: join(dataDir, 'build', 'workflow-bundle.js'), compiled: join(dataDir, 'build', 'js') });
     const env = { DATA_DIR: dataDir, WORKFLOW_BUNDLE_PATH: '/somewhere/else.js' };
 
-    const build = buildWorkflows(bundle, env);
-    expect(build.command).toBe(process.execPath);
-    expect(build.args).toEqual(['--import', 'tsx', 'dev/scripts/build-workflows.ts', bundle]);
-    expect(existsSync(join(repoRoot, 'dev', 'scripts', 'build-workflows.ts'))).toBe(true);
+    const jobs = buildJobs(build, env);
+    expect(jobs.map((job) => [job.command, ...job.args])).toEqual([
+      [process.execPath, '--import', 'tsx', 'dev/scripts/build-workflows.ts', build.workflowBundle],
+      [process.execPath, '--import', 'tsx', 'dev/scripts/build-worker.ts', build.compiled],
+    ]);
+    for (const script of ['build-workflows.ts', 'build-worker.ts']) expect(existsSync(join(repoRoot, 'dev', 'scripts', script))).toBe(true);
 
-    const spec = worker(env, bundle);
-    expect(spec.args.at(-1)).toBe('worker/main.ts');
+    const spec = worker(env, build);
+    expect(spec.command).toBe(process.execPath);
+    expect(spec.args.at(-1)).toBe(join(build.compiled, 'worker', 'main.js'));
+    expect(spec.args).not.toContain('tsx');
     // The memory settings the bench measured (worker/process-settings.ts).
     expect(spec.args.slice(0, WORKER_NODE_FLAGS.length)).toEqual([...WORKER_NODE_FLAGS]);
     expect(spec.env).toMatchObject(WORKER_PROCESS_ENV);
-    expect(loadConfig(spec.env).temporal.workflowBundlePath).toBe(bundle);
+    expect(loadConfig(spec.env).temporal.workflowBundlePath).toBe(build.workflowBundle);
     // Only the worker is given it.
     expect(web(loadConfig(env), env).env).toBe(env);
   });
