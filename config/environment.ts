@@ -48,6 +48,11 @@ export const EnvSchema = z.object({
    * when they wake. Most renewals wait for an hour: 50 covers those being worked on (README, Performance).
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(50),
+  /**
+   * Workflow tasks, activities and local activities the worker runs at once, each (the SDK's
+   * default is 40 and 100): more only queue on the worker's cores and grow its heap (README, Performance).
+   */
+  WORKER_MAX_CONCURRENT_TASKS: z.coerce.number().int().min(2).default(10),
   /** A workflow bundle built beforehand (npm run build:workflows); unset, the worker bundles at start. */
   WORKFLOW_BUNDLE_PATH: z.string().min(1, 'a path to the bundle npm run build:workflows wrote (unset it to bundle at start)').optional(),
 

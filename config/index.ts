@@ -68,6 +68,7 @@ function sections(e: Environment, secrets: Secrets) {
       port: e.TEMPORAL_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentTasks: e.WORKER_MAX_CONCURRENT_TASKS,
       /** Absolute; the worker refuses it when missing or stale (worker/workflow-bundle.ts). */
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH === undefined ? undefined : resolve(e.WORKFLOW_BUNDLE_PATH),
     }),

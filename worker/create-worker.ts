@@ -30,5 +30,11 @@ export function createRenewalWorker({ config, connection, activities, workflowBu
     // A renewal mostly waits (up to an hour for its link): keeping every waiting one in memory
     // costs far more than replaying its short history when it wakes.
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    // Tasks run at once beyond what the cores can take only wait, each holding memory: 1 000
+    // renewals started with 10 of each at once left the worker at 237 MiB, with the SDK's defaults at
+    // 262-287, at the same start rate (docs/performance.md).
+    maxConcurrentWorkflowTaskExecutions: config.temporal.maxConcurrentTasks,
+    maxConcurrentActivityTaskExecutions: config.temporal.maxConcurrentTasks,
+    maxConcurrentLocalActivityExecutions: config.temporal.maxConcurrentTasks,
   });
 }
