@@ -55,20 +55,22 @@ export function createFieldSealer({ keyId, publicKey }: { keyId: string; publicK
 
 /** Opens what was sealed to any of its private keys (the worker's side); seals to the current one. */
 export function createFieldOpener({ keyId, privateKeys }: { keyId: string; privateKeys: Map<string, Buffer> }): FieldOpener {
-  const current = privateKeys.get(keyId);
+  // Parsed, and their public halves derived, once: not at every field opened.
+  const keys = new Map([...privateKeys].map(([id, raw]) => [id, { privateKey: x25519PrivateKey(raw), publicKey: publicKeyOf(raw) }]));
+  const current = keys.get(keyId);
   if (!current) throw new Error(`no field seal private key with the current ID "${keyId}"`);
-  const sealer = createFieldSealer({ keyId, publicKey: publicKeyOf(current) });
+  const sealer = createFieldSealer({ keyId, publicKey: current.publicKey });
   return {
     seal: sealer.seal,
     open(sealed) {
       if (!sealed.startsWith(PREFIX)) throw new Error('not a sealed field');
       const [id, body] = [sealed.slice(PREFIX.length, sealed.lastIndexOf(':')), sealed.slice(sealed.lastIndexOf(':') + 1)];
-      const raw = privateKeys.get(id);
-      if (!raw) throw new Error(`no field seal private key with ID "${id}"`);
+      const key = keys.get(id);
+      if (!key) throw new Error(`no field seal private key with ID "${id}"`);
       const bytes = Buffer.from(body, 'base64url');
       const ephemeral = bytes.subarray(0, 32);
-      const shared = diffieHellman({ privateKey: x25519PrivateKey(raw), publicKey: x25519PublicKey(ephemeral) });
-      return openBytes(aesKey(shared, ephemeral, publicKeyOf(raw)), bytes.subarray(32), Buffer.from(id)).toString('utf8');
+      const shared = diffieHellman({ privateKey: key.privateKey, publicKey: x25519PublicKey(ephemeral) });
+      return openBytes(aesKey(shared, ephemeral, key.publicKey), bytes.subarray(32), Buffer.from(id)).toString('utf8');
     },
   };
 }
