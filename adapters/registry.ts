@@ -393,8 +393,13 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
       return toAccount(await accounts.findByIdAndUpdate(held.accountId, { $set: doc }, { returnDocument: 'after' }).lean())!;
     },
     async ensureIndexes() {
+      const models = [accounts, assignments, notifications, passwordIssues, numics, identifiers];
+      // Mongoose creates each collection as the connection opens (autoCreate); an index built on the
+      // same collection meanwhile raced it on the embedded server, which then refused the command
+      // (« already existed in ….system.namespaces », once in a CI run): the creations finish first.
+      await Promise.all(models.map((model) => model.init()));
       // The unique indexes on accounts stay, as a second guard behind the claims.
-      await Promise.all([accounts, assignments, notifications, passwordIssues, numics, identifiers].map((model) => model.createIndexes()));
+      await Promise.all(models.map((model) => model.createIndexes()));
       await backfillClaims();
     },
     async close() {
