@@ -10,6 +10,7 @@
  * an _id read from their index (FerretDB v1 decoded every document for any other filter, and still
  * scanned for that one: docs/performance.md, « The registry's look-ups »).
  */
+import pRetry from 'p-retry';
 import mongoose, { Schema, type Connection } from 'mongoose';
 import { normaliseEmail, normaliseNumic } from '../domain/account-keys.js';
 
@@ -169,7 +170,7 @@ function toAccount(doc: (AccountDocument & { _id: unknown }) | null): Account | 
 
 export async function connectRegistry(uri: string, database: string): Promise<Registry> {
   const connection: Connection = await mongoose
-    .createConnection(uri, { dbName: database, serverSelectionTimeoutMS: 10_000, autoIndex: false })
+    .createConnection(uri, { dbName: database, serverSelectionTimeoutMS: 10_000, autoIndex: false, autoCreate: false })
     .asPromise();
   const accounts = connection.model('Account', accountSchema);
   const assignments = connection.model('IdentifierAssignment', assignmentSchema);
@@ -394,12 +395,19 @@ export async function connectRegistry(uri: string, database: string): Promise<Re
     },
     async ensureIndexes() {
       const models = [accounts, assignments, notifications, passwordIssues, numics, identifiers];
-      // Mongoose creates each collection as the connection opens (autoCreate); an index built on the
-      // same collection meanwhile raced it on the embedded server, which then refused the command
-      // (« already existed in ….system.namespaces », once in a CI run): the creations finish first.
-      await Promise.all(models.map((model) => model.init()));
-      // The unique indexes on accounts stay, as a second guard behind the claims.
-      await Promise.all(models.map((model) => model.createIndexes()));
+      // The collections are created here, before their indexes (mongoose's autoCreate is off: it
+      // raced the index builds). Processes that start together on a fresh database (a worker and a
+      // web) create the same collections at once; the embedded server answers the loser with an
+      // unknown error (« already existed in ….system.namespaces ») where MongoDB says « namespace
+      // exists », which mongoose ignores. Every step is idempotent: the whole is tried again.
+      await pRetry(
+        async () => {
+          await Promise.all(models.map((model) => model.createCollection()));
+          // The unique indexes on accounts stay, as a second guard behind the claims.
+          await Promise.all(models.map((model) => model.createIndexes()));
+        },
+        { retries: 4, minTimeout: 50, maxTimeout: 500 },
+      );
       await backfillClaims();
     },
     async close() {

@@ -115,6 +115,26 @@ describe('registry', () => {
     expect(await unique('accounts')).toEqual(expect.arrayContaining([['numic'], ['identifier']]));
   });
 
+  // The embedded server answers the losers of a creation race with an unknown error: six at once
+  // lose it in every round. (It then cannot always drop such a database, « index not found »: these
+  // stay, in the test data folder that every run wipes.)
+  it('sets up a fresh database from several processes at once (a worker and webs starting together)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const fresh = `registry_setup_${randomBytes(4).toString('hex')}`;
+      const starting = await Promise.all(Array.from({ length: 6 }, () => connectRegistry(config.mongo.uri, fresh)));
+      try {
+        const results = await Promise.allSettled(starting.map((r) => r.ensureIndexes()));
+        expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+        const indexes = await direct.useDb(fresh).db!.collection('accounts').indexes();
+        expect(indexes.filter((index) => index.unique).map((index) => Object.keys(index.key))).toEqual(
+          expect.arrayContaining([['numic'], ['identifier']]),
+        );
+      } finally {
+        await Promise.all(starting.map((r) => r.close()));
+      }
+    }
+  });
+
   it('lets one of two creates racing for a NUMIC through, refuses the other (11000) and leaves none of its claims', async () => {
     const numic = freshNumic();
     const identifiers = [randomIdentifier(), randomIdentifier()];
