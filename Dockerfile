@@ -1,9 +1,8 @@
 # One image for the worker, the web and the codec server (docker-compose.yml picks the command).
-# The web and the codec server run their TypeScript through tsx (`node --import tsx`: one process,
-# so signals reach the app), as in development. The worker's two builds are made here from the
-# sources copied below, as `npm start` makes them: its workflow bundle, which it loads instead of
-# running webpack at start and refuses should it not match those sources, and its code compiled to
-# JavaScript, which it runs without tsx's loader thread (docs/performance.md).
+# Two builds are made here from the sources copied below, as `npm start` makes them: the worker's
+# workflow bundle, which it loads instead of running webpack at start and refuses should it not
+# match those sources, and the apps compiled to JavaScript, which node runs without tsx's loader
+# thread (docs/performance.md). tsx stays for the build scripts and `npm run ops`.
 FROM node:20.19.5-bookworm-slim
 
 # espeak-ng speaks the security code (web/captcha/audio.ts), as Debian's package on the machines.
@@ -18,10 +17,11 @@ RUN npm ci --include=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
 # Outside /data: the volume mounted there would hide it.
 RUN npm run build:workflows -- dist/workflow-bundle.js
-RUN npm run build:worker -- dist/js
+RUN npm run build:apps -- dist/js
 RUN mkdir -p /data && chown node:node /data
 
-# MALLOC_ARENA_MAX and the worker's node flags: worker/process-settings.ts (its memory, its source maps).
+# MALLOC_ARENA_MAX and the worker's node flag: worker/process-settings.ts (its memory); source maps:
+# dev/stack/compiled.ts.
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     MALLOC_ARENA_MAX=2 \

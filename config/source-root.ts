@@ -1,7 +1,7 @@
 /**
  * The folder the code runs from (the checkout, or /app in the image): the one holding its
  * package.json, found upwards from this module. The same answer from the TypeScript sources and from
- * their compiled copy under dist/ (worker/compiled.ts), whose layout puts it a few folders lower.
+ * their compiled copy (dev/stack/compiled.ts), whose layout puts it a few folders lower.
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';

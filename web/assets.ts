@@ -5,8 +5,8 @@
  * file their stylesheets point to).
  */
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { sourceRoot } from '../config/source-root.js';
 
 const require = createRequire(import.meta.url);
 
@@ -14,7 +14,8 @@ export const STATIC_DIRS = {
   /** DSFR's dist folder: its CSS finds fonts and icons by relative paths inside it. */
   dsfr: dirname(require.resolve('@gouvfr/dsfr/dist/dsfr.min.css')),
   htmx: dirname(require.resolve('htmx.org/dist/htmx.min.js')),
-  app: fileURLToPath(new URL('./static/', import.meta.url)),
+  /** From the checkout, for the web run from its compiled copy too (dev/stack/compiled.ts). */
+  app: join(sourceRoot, 'web', 'static') + '/',
 };
 
 const DSFR = '/static/dsfr';

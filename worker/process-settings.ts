@@ -8,10 +8,9 @@
 
 /**
  * V8's young generation at most 2 × 4 MiB per isolate (main thread and workflow thread) instead of
- * up to 2 × 16 MiB: more frequent, shorter scavenges for far less resident memory. Source maps: the
- * worker runs from compiled JavaScript (worker/compiled.ts), its stack traces name the TypeScript.
+ * up to 2 × 16 MiB: more frequent, shorter scavenges for far less resident memory.
  */
-export const WORKER_NODE_FLAGS = ['--max-semi-space-size=4', '--enable-source-maps'] as const;
+export const WORKER_NODE_FLAGS = ['--max-semi-space-size=4'] as const;
 
 /** glibc's malloc keeps one arena per thread by default (the SDK's Rust core runs several). */
 export const WORKER_PROCESS_ENV = { MALLOC_ARENA_MAX: '2' } as const;

@@ -10,11 +10,11 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../codec/data-converter.js';
-import { sourceRoot as repoRoot } from './source-root.js';
+import { sourceRoot as repoRoot } from '../config/source-root.js';
 
 /**
  * What gets bundled: every workflow the worker runs is exported from here. The TypeScript source,
- * even for a worker run from its compiled copy (worker/compiled.ts), which checks the bundle against it.
+ * even for a worker run from its compiled copy (dev/stack/compiled.ts), which checks the bundle against it.
  */
 export const workflowsPath = join(repoRoot, 'workflows', 'index.ts');
 /** The workflows and the failure converter they encode failures with (codec/data-converter.ts). */

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto'; // CommonJS: a default import works under plain Node ESM
 import type { Config } from '../../config/index.js';
-import { buildJobs, web, worker, workerBuild } from '../stack/apps.js';
+import { appsBuild, buildJobs, web, worker } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import type { ManagedProcess } from '../stack/process.js';
@@ -91,12 +91,12 @@ export async function startBenchStack(
   stack.onUnexpectedExit((err) => reject(err));
 
   const servers = embeddedServers(config).map((spec) => withServerConfig(keepAllMail(spec), options.serverConfig));
-  const build = workerBuild(config.dataDir);
-  const apps = [worker(env, build), baselineWorker(env, options.baselineReadyPort), web(config, env)].map((spec) =>
+  const build = appsBuild(config.dataDir);
+  const apps = [worker(env, build), baselineWorker(env, options.baselineReadyPort), web(config, env, build)].map((spec) =>
     withCpuProfile(spec, options.profileDir),
   );
   try {
-    say(`starting ${servers.map((s) => s.name).join(', ')} and building the worker...`);
+    say(`starting ${servers.map((s) => s.name).join(', ')} and building the apps...`);
     await Promise.all([stack.start(servers), ...buildJobs(build, env).map((job) => stack.run(job))]);
     say(`starting ${apps.map((s) => s.name).join(', ')}...`);
     await stack.start(apps);

@@ -9,7 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config/index.js';
-import { buildJobs, webInstances, workerBuild, workers } from '../stack/apps.js';
+import { appsBuild, buildJobs, webInstances, workers } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import type { ManagedProcess } from '../stack/process.js';
 import { UNLESS_STOPPED } from '../stack/restart-policy.js';
@@ -52,7 +52,8 @@ export class ChaosStack {
     this.died = new Promise<never>((_, reject) => (this.reject = reject));
     this.died.catch(() => {}); // observed by whoever races against it
     const servers = embeddedServers(config).map(keepAllMail);
-    const apps = [...workers(env, workerBuild(config.dataDir), WORKER_INSTANCES), ...webInstances(config, env, WEB_INSTANCES)];
+    const build = appsBuild(config.dataDir);
+    const apps = [...workers(env, build, WORKER_INSTANCES), ...webInstances(config, env, build, WEB_INSTANCES)];
     for (const spec of [...servers, ...apps]) this.specs.set(spec.name, spec);
     this.registry = registrySpec(servers).name;
     this.workers = apps.filter((s) => s.name.startsWith('worker')).map((s) => s.name);
@@ -83,8 +84,8 @@ export class ChaosStack {
     const servers = all.filter((s) => s.layer === 0);
     const apps = all.filter((s) => s.layer > 0);
     await stack.preflight(all);
-    say(`starting ${servers.map((s) => s.name).join(', ')} and building the worker...`);
-    const builds = buildJobs(workerBuild(this.config.dataDir), this.env).map((job) => stack.run(job));
+    say(`starting ${servers.map((s) => s.name).join(', ')} and building the apps...`);
+    const builds = buildJobs(appsBuild(this.config.dataDir), this.env).map((job) => stack.run(job));
     await Promise.all([stack.start(servers), ...builds]);
     say(`starting ${apps.map((s) => s.name).join(', ')}...`);
     await stack.start(apps);

@@ -7,7 +7,7 @@
  */
 import { relative } from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
-import { buildJobs, codecServer, webInstances, workerBuild, workers } from '../stack/apps.js';
+import { appsBuild, buildJobs, codecServer, webInstances, workers } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import { embeddedServers, usesEmbeddedMailpit, usesEmbeddedTemporal } from '../stack/servers.js';
@@ -68,18 +68,18 @@ process.once('exit', () => stack.signalAllNow());
 
 async function main() {
   const servers = embeddedServers(config);
-  const build = workerBuild(config.dataDir);
+  const build = appsBuild(config.dataDir);
   const apps: ServiceSpec[] = [
     ...workers(childEnv, build, config.instances.worker),
-    codecServer(config, childEnv),
-    ...webInstances(config, childEnv, config.instances.web),
+    codecServer(config, childEnv, build),
+    ...webInstances(config, childEnv, build, config.instances.web),
   ];
 
   await stack.preflight([...servers, ...apps]);
   // Built at every start (never older code), alongside the servers' start.
   const buildStarted = performance.now();
   const built = Promise.all(buildJobs(build, childEnv).map((job) => stack.run(job))).then(() => {
-    say(`workflow bundle and worker built in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
+    say(`workflow bundle and apps built in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
   });
   if (servers.length > 0) {
     say(`starting ${servers.map((s) => s.name).join(', ')} (data in ${relative(repoRoot, config.dataDir) || '.'}/)...`);

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CONFIG_VARIABLES, loadCodecServerConfig, loadWebConfig, loadWorkerConfig } from '../../config/index.js';
+import { APP_ENTRIES, APP_NODE_FLAGS } from '../../dev/stack/compiled.js';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
 import { renewalSearchAttributes } from '../../workflows/search-attributes.js';
@@ -134,10 +135,12 @@ describe('docker-compose.yml', () => {
     expect(appServices.map(([name]) => name).sort()).toEqual(['codec-server', 'web', 'worker']);
     for (const [name, service] of appServices) {
       const command = Array.isArray(service.command) ? service.command : String(service.command).split(' ');
-      // The worker runs its compiled copy (dist/js/, built into the image), the others their TypeScript.
-      const entry = command.find((arg) => /\.(ts|js)$/.test(arg))?.replace(/^dist\/js\/(.*)\.js$/, '$1.ts');
-      expect(entry, `${name} runs a TypeScript entry or its compiled copy`).toBeDefined();
+      // Each runs its entry compiled into the image (dist/js/: npm run build:apps), with source maps.
+      const entry = command.at(-1)!.replace(/^dist\/js\/(.*)\.js$/, '$1.ts');
+      expect(entry, `${name} runs a compiled entry`).toMatch(/\.ts$/);
       expect(existsSync(`${root}${entry}`), `${name}'s entry ${entry} exists`).toBe(true);
+      expect(command.slice(-1 - APP_NODE_FLAGS.length, -1)).toEqual([...APP_NODE_FLAGS]);
+      expect(command, name).not.toContain('tsx');
       expect(PROCESS_OF[name], `${name} has a configuration loader`).toBeDefined();
     }
     expect(existsSync(`${root}Dockerfile`)).toBe(true);
@@ -232,12 +235,12 @@ describe('docker-compose.yml', () => {
     expect(CONFIG_VARIABLES).toContain('WORKFLOW_BUNDLE_PATH');
     const worker = compose.services.worker!;
     expect(environmentOf(worker).WORKFLOW_BUNDLE_PATH).toBe(built);
-    // It runs the worker compiled into the image (npm run build:worker), after the sources are copied.
-    const compileAt = dockerfile.findIndex((line) => /^RUN npm run build:worker -- \S+\s*$/.test(line));
-    expect(compileAt, 'the Dockerfile runs `npm run build:worker -- <folder>`').toBeGreaterThan(dockerfile.indexOf('COPY . .'));
+    // It runs the worker compiled into the image (npm run build:apps), after the sources are copied.
+    const compileAt = dockerfile.findIndex((line) => /^RUN npm run build:apps -- \S+\s*$/.test(line));
+    expect(compileAt, 'the Dockerfile runs `npm run build:apps -- <folder>`').toBeGreaterThan(dockerfile.indexOf('COPY . .'));
     const compiled = posix.resolve(workdir, dockerfile[compileAt]!.trim().split(/\s+/).at(-1)!);
     const entry = posix.resolve(workdir, (worker.command as string[]).at(-1)!);
-    expect(entry).toBe(posix.join(compiled, 'worker', 'main.js'));
+    expect(entry).toBe(posix.join(compiled, APP_ENTRIES.worker));
     expect(posix.resolve(workdir, imageCommand.at(-1)!)).toBe(entry);
     // A volume mounted over it would hide the image's bundle (the worker would then refuse to start).
     const mounted = [

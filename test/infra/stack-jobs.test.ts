@@ -1,7 +1,7 @@
 /**
- * The worker's builds in the stack: `npm start` and the bench build the workflow bundle and the
- * worker's JavaScript in jobs of their own (short-lived processes, never the worker) and start the
- * worker from that JavaScript, on that bundle. A job that fails stops the
+ * The builds in the stack: `npm start`, the bench and the chaos run build the workflow bundle and
+ * the apps' JavaScript in jobs of their own (short-lived processes, never an app) and start each app
+ * from that JavaScript, the worker on that bundle. A job that fails stops the
  * start with its log tail; stopping the stack ends a job still running.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
-import { buildJobs, web, worker, workerBuild } from '../../dev/stack/apps.js';
+import { appsBuild, buildJobs, codecServer, web, worker } from '../../dev/stack/apps.js';
+import { APP_ENTRIES, APP_NODE_FLAGS } from '../../dev/stack/compiled.js';
 import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-settings.js';
 import { repoRoot } from '../../dev/stack/paths.js';
 import { isAlive } from '../../dev/stack/process.js';
@@ -18,30 +19,35 @@ import { Stack, type JobSpec } from '../../dev/stack/stack.js';
 const scratch = () => mkdtempSync(join(tmpdir(), 'stack-jobs-'));
 const shellJob = (name: string, script: string): JobSpec => ({ name, command: 'bash', args: ['-c', script] });
 
-describe("the stack and the worker's builds", () => {
-  it('starts the worker from the JavaScript and on the bundle its build jobs write, under the stack data folder', () => {
+describe('the stack and its builds', () => {
+  it('starts every app from the JavaScript its build job writes, the worker on the bundle, under the stack data folder', () => {
     const dataDir = scratch();
-    const build = workerBuild(dataDir);
+    const build = appsBuild(dataDir);
     expect(build).toEqual({ workflowBundle: join(dataDir, 'build', 'workflow-bundle.js'), compiled: join(dataDir, 'build', 'js') });
     const env = { DATA_DIR: dataDir, WORKFLOW_BUNDLE_PATH: '/somewhere/else.js' };
 
     const jobs = buildJobs(build, env);
     expect(jobs.map((job) => [job.command, ...job.args])).toEqual([
       [process.execPath, '--import', 'tsx', 'dev/scripts/build-workflows.ts', build.workflowBundle],
-      [process.execPath, '--import', 'tsx', 'dev/scripts/build-worker.ts', build.compiled],
+      [process.execPath, '--import', 'tsx', 'dev/scripts/build-apps.ts', build.compiled],
     ]);
-    for (const script of ['build-workflows.ts', 'build-worker.ts']) expect(existsSync(join(repoRoot, 'dev', 'scripts', script))).toBe(true);
+    for (const script of ['build-workflows.ts', 'build-apps.ts']) expect(existsSync(join(repoRoot, 'dev', 'scripts', script))).toBe(true);
 
-    const spec = worker(env, build);
-    expect(spec.command).toBe(process.execPath);
-    expect(spec.args.at(-1)).toBe(join(build.compiled, 'worker', 'main.js'));
-    expect(spec.args).not.toContain('tsx');
-    // The memory settings the bench measured (worker/process-settings.ts).
-    expect(spec.args.slice(0, WORKER_NODE_FLAGS.length)).toEqual([...WORKER_NODE_FLAGS]);
-    expect(spec.env).toMatchObject(WORKER_PROCESS_ENV);
-    expect(loadConfig(spec.env).temporal.workflowBundlePath).toBe(build.workflowBundle);
-    // Only the worker is given it.
-    expect(web(loadConfig(env), env).env).toBe(env);
+    const config = loadConfig(env);
+    const apps = { worker: worker(env, build), web: web(config, env, build), codecServer: codecServer(config, env, build) };
+    for (const [app, spec] of Object.entries(apps)) {
+      expect(spec.command).toBe(process.execPath);
+      expect(spec.args.at(-1)).toBe(join(build.compiled, APP_ENTRIES[app as keyof typeof APP_ENTRIES]));
+      expect(spec.args.slice(-1 - APP_NODE_FLAGS.length, -1)).toEqual([...APP_NODE_FLAGS]);
+      expect(spec.args).not.toContain('tsx');
+    }
+    // The worker's memory settings the bench measured (worker/process-settings.ts).
+    expect(apps.worker.args.slice(0, WORKER_NODE_FLAGS.length)).toEqual([...WORKER_NODE_FLAGS]);
+    expect(apps.worker.env).toMatchObject(WORKER_PROCESS_ENV);
+    expect(loadConfig(apps.worker.env).temporal.workflowBundlePath).toBe(build.workflowBundle);
+    // Only the worker is given them.
+    expect(apps.web.env).toBe(env);
+    expect(apps.codecServer.env).toBe(env);
   });
 
   it('runs a job to its end, its output in its log, its pid file removed', async () => {

@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
-import { codecServer } from '../../dev/stack/apps.js';
+import { appsBuild, codecServer, compileAppsJob } from '../../dev/stack/apps.js';
 import { Stack } from '../../dev/stack/stack.js';
 import { launchChromium } from '../support/browser/browser.js';
 import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../support/renewal-harness.js';
@@ -20,7 +20,9 @@ const config = loadConfig(process.env);
 
 beforeAll(async () => {
   stack = new Stack(join(config.dataDir, 'codec-ui'));
-  await stack.start([codecServer(config, process.env)]);
+  const build = appsBuild(join(config.dataDir, 'codec-ui'));
+  await stack.run(compileAppsJob(build.compiled, process.env));
+  await stack.start([codecServer(config, process.env, build)]);
   dev = await connectDevServer();
   h = await startRenewalHarness(dev);
   browser = await launchChromium();

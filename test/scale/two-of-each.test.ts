@@ -15,7 +15,7 @@ import { connectTemporal } from '../../client/connect.js';
 import { renewalClientFor, type RenewalClient } from '../../client/renewals.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { ERRORS, LINK, REQUEST } from '../../copy/pages.js';
-import { buildJobs, web, worker, workerBuild } from '../../dev/stack/apps.js';
+import { appsBuild, buildJobs, web, worker, type AppsBuild } from '../../dev/stack/apps.js';
 import { Stack } from '../../dev/stack/stack.js';
 import type { ManagedProcess } from '../../dev/stack/process.js';
 import { randomIdentifier } from '../../domain/identifier.js';
@@ -34,12 +34,13 @@ let renewals: RenewalClient;
 let closeTemporal: () => Promise<void>;
 let env: NodeJS.ProcessEnv;
 let webPorts: [number, number];
+let build: AppsBuild;
 const procs = new Map<string, ManagedProcess>();
 
 /** A web instance on its own port: all share the portal's public address, its secrets and the store. */
 const webSpec = (i: 0 | 1) => {
   const instanceEnv = { ...env, WEB_PORT: String(webPorts[i]) };
-  return web(loadConfig(instanceEnv), instanceEnv, `web-${i + 1}`);
+  return web(loadConfig(instanceEnv), instanceEnv, build, `web-${i + 1}`);
 };
 
 async function startApps(specs: Parameters<Stack['start']>[0]) {
@@ -60,7 +61,7 @@ beforeAll(async () => {
   };
   config = loadConfig(env);
   stack = new Stack(join(config.dataDir, `scale-${run}`));
-  const build = workerBuild(join(config.dataDir, `scale-${run}`));
+  build = appsBuild(join(config.dataDir, `scale-${run}`));
   await Promise.all(buildJobs(build, env).map((job) => stack.run(job)));
   await startApps([worker(env, build, 'worker-1'), worker(env, build, 'worker-2'), webSpec(0), webSpec(1)]);
   registry = await connectRegistry(config.mongo.uri, config.mongo.database);
