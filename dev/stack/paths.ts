@@ -1,8 +1,8 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { sourceRoot } from '../../config/source-root.js';
 
-/** The repository root (this file lives in <root>/dev/stack/). */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root: one answer for the dev tools and the apps (config/source-root.ts). */
+export const repoRoot = sourceRoot;
 
 /** Where dev/tools/setup.sh puts what it builds. */
 export const toolsBin = join(repoRoot, '.tools', 'bin');
