@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto'; // CommonJS: a default import works under plain Node ESM
 import type { Config } from '../../config/index.js';
-import { appsBuild, buildJobs, web, worker } from '../stack/apps.js';
+import { appsBuild, runBuilds, web, worker } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import type { ManagedProcess } from '../stack/process.js';
@@ -97,7 +97,7 @@ export async function startBenchStack(
   );
   try {
     say(`starting ${servers.map((s) => s.name).join(', ')} and building the apps...`);
-    await Promise.all([stack.start(servers), ...buildJobs(build, env).map((job) => stack.run(job))]);
+    await Promise.all([stack.start(servers), runBuilds(stack, build, env)]);
     say(`starting ${apps.map((s) => s.name).join(', ')}...`);
     await stack.start(apps);
   } catch (err) {

@@ -9,7 +9,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../config/index.js';
-import { appsBuild, buildJobs, webInstances, workers } from '../stack/apps.js';
+import { appsBuild, runBuilds, webInstances, workers } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import type { ManagedProcess } from '../stack/process.js';
 import { UNLESS_STOPPED } from '../stack/restart-policy.js';
@@ -85,8 +85,7 @@ export class ChaosStack {
     const apps = all.filter((s) => s.layer > 0);
     await stack.preflight(all);
     say(`starting ${servers.map((s) => s.name).join(', ')} and building the apps...`);
-    const builds = buildJobs(appsBuild(this.config.dataDir), this.env).map((job) => stack.run(job));
-    await Promise.all([stack.start(servers), ...builds]);
+    await Promise.all([stack.start(servers), runBuilds(stack, appsBuild(this.config.dataDir), this.env)]);
     say(`starting ${apps.map((s) => s.name).join(', ')}...`);
     await stack.start(apps);
   }

@@ -7,7 +7,7 @@
  */
 import { relative } from 'node:path';
 import { ConfigError, loadConfig } from '../../config/index.js';
-import { appsBuild, buildJobs, codecServer, webInstances, workers } from '../stack/apps.js';
+import { appsBuild, codecServer, runBuilds, webInstances, workers } from '../stack/apps.js';
 import { StackError } from '../stack/errors.js';
 import { repoRoot } from '../stack/paths.js';
 import { embeddedServers, usesEmbeddedMailpit, usesEmbeddedTemporal } from '../stack/servers.js';
@@ -78,7 +78,7 @@ async function main() {
   await stack.preflight([...servers, ...apps]);
   // Built at every start (never older code), alongside the servers' start.
   const buildStarted = performance.now();
-  const built = Promise.all(buildJobs(build, childEnv).map((job) => stack.run(job))).then(() => {
+  const built = runBuilds(stack, build, childEnv).then(() => {
     say(`workflow bundle and apps built in ${((performance.now() - buildStarted) / 1000).toFixed(1)} s`);
   });
   if (servers.length > 0) {

@@ -8,7 +8,7 @@ import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../worker/process-sett
 import { APP_ENTRIES, APP_NODE_FLAGS } from './compiled.js';
 import { repoRoot } from './paths.js';
 import { nginxProxy } from './proxy.js';
-import type { JobSpec, ServiceSpec } from './stack.js';
+import type { JobSpec, ServiceSpec, Stack } from './stack.js';
 import { tcpProbe } from './wait.js';
 
 /** A wildcard listen address is probed on loopback. */
@@ -46,6 +46,11 @@ export const compileAppsJob = (outDir: string, env: NodeJS.ProcessEnv) => buildJ
  */
 export function buildJobs(build: AppsBuild, env: NodeJS.ProcessEnv): JobSpec[] {
   return [buildJob('build-workflows', 'dev/scripts/build-workflows.ts', build.workflowBundle, env), compileAppsJob(build.compiled, env)];
+}
+
+/** Runs both builds side by side on `stack`; resolves once both are written. */
+export async function runBuilds(stack: Stack, build: AppsBuild, env: NodeJS.ProcessEnv): Promise<void> {
+  await Promise.all(buildJobs(build, env).map((job) => stack.run(job)));
 }
 
 /** One process per app, node itself running the compiled entry (no wrapper in between): signals reach it directly. */

@@ -15,7 +15,7 @@ import { connectTemporal } from '../../client/connect.js';
 import { renewalClientFor, type RenewalClient } from '../../client/renewals.js';
 import { loadConfig, type Config } from '../../config/index.js';
 import { ERRORS, LINK, REQUEST } from '../../copy/pages.js';
-import { appsBuild, buildJobs, web, worker, type AppsBuild } from '../../dev/stack/apps.js';
+import { appsBuild, runBuilds, web, worker, type AppsBuild } from '../../dev/stack/apps.js';
 import { Stack } from '../../dev/stack/stack.js';
 import type { ManagedProcess } from '../../dev/stack/process.js';
 import { randomIdentifier } from '../../domain/identifier.js';
@@ -62,7 +62,7 @@ beforeAll(async () => {
   config = loadConfig(env);
   stack = new Stack(join(config.dataDir, `scale-${run}`));
   build = appsBuild(join(config.dataDir, `scale-${run}`));
-  await Promise.all(buildJobs(build, env).map((job) => stack.run(job)));
+  await runBuilds(stack, build, env);
   await startApps([worker(env, build, 'worker-1'), worker(env, build, 'worker-2'), webSpec(0), webSpec(1)]);
   registry = await connectRegistry(config.mongo.uri, config.mongo.database);
   const temporal = await connectTemporal(config);
