@@ -67,7 +67,7 @@ export function temporalDevServer(config: Config, variable: VariableName = asIs)
     '--db-filename',
     join(dataDir, 'temporal.db'),
     // Write-ahead log, synced at checkpoints: 1 000 waiting renewals started at 33 a second on two
-    // cores instead of 19, 18 % less of Temporal's CPU per renewal (docs/performance.md). A commit
+    // cores instead of 19-20, about a quarter less of Temporal's CPU per renewal (docs/performance.md). A commit
     // survives the server process being killed (the chaos run does); an OS crash or a power cut may
     // lose the last ones, as befits a development server (production runs a Temporal cluster).
     '--sqlite-pragma',

@@ -4,6 +4,7 @@
  * not in its memory (docs/performance.md). Three renewals whose link emails the mailer holds, with
  * room for two: the third's email is scheduled and stays unstarted until one of the two is done.
  */
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDevServer, startRenewalHarness, type DevServer, type RenewalHarness } from '../support/renewal-harness.js';
 
@@ -37,39 +38,36 @@ afterAll(async () => {
   await dev?.close();
 });
 
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+const { SCHEDULED, STARTED } = {
+  SCHEDULED: temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED,
+  STARTED: temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
+};
+
+/** The state of the renewal's pending link-email activity, as Temporal records it (none once sent). */
+async function emailActivityState(workflowId: string) {
+  const { raw } = await h.client.workflow.getHandle(workflowId).describe();
+  return raw.pendingActivities?.find((a) => a.activityType?.name === 'emailRenewalLink')?.state ?? undefined;
 }
 
-/** The state of the renewal's pending link-email activity, as Temporal records it. */
-async function emailActivityState(workflowId: string): Promise<string | undefined> {
-  const { raw } = await h.client.workflow.getHandle(workflowId).describe();
-  const pending = raw.pendingActivities?.find((a) => a.activityType?.name === 'emailRenewalLink');
-  return pending ? String(pending.state) : undefined;
-}
+const poll = { timeout: 20_000, interval: 25 };
 
 describe('the worker with WORKER_MAX_CONCURRENT_TASKS = 2', () => {
   it('leaves a third activity scheduled in Temporal while two run, and starts it once one ends', async () => {
     const accounts = [await h.createAccount(), await h.createAccount(), await h.createAccount()];
     for (const a of accounts) await h.renewals.requestRenewal({ kind: 'identifier', numic: a.numic, email: a.email });
-    await until('two link emails in the mailer', () => inMailer === 2);
-    const states = async () => Promise.all(accounts.map((a) => emailActivityState(a.workflowId)));
-    // PENDING_ACTIVITY_STATE_SCHEDULED is 1, _STARTED 2: the third was scheduled, and no slot takes it.
-    await until('the third email scheduled', async () => (await states()).filter((s) => s === '1').length === 1);
-    expect((await states()).sort()).toEqual(['1', '2', '2']);
+    await expect.poll(() => inMailer, poll).toBe(2);
+    const states = async () => (await Promise.all(accounts.map((a) => emailActivityState(a.workflowId)))).sort();
+    // The third was scheduled, and no slot takes it.
+    await expect.poll(states, poll).toEqual([SCHEDULED, STARTED, STARTED].sort());
     // Given time to take it (a free slot would start it within milliseconds), the worker does not.
     const watchedUntil = Date.now() + 1_500;
-    await until('the watch over', () => Date.now() >= watchedUntil || inMailer > 2, 5_000);
+    await expect.poll(() => Date.now() >= watchedUntil || inMailer > 2, poll).toBe(true);
     expect(inMailer).toBe(2);
 
     releases.shift()!();
-    await until('the third email in the mailer', () => inMailer === 2 && releases.length === 2);
+    await expect.poll(() => inMailer === 2 && releases.length === 2, poll).toBe(true);
     for (const release of releases.splice(0)) release();
-    await until('all three link emails sent', async () => (await states()).every((s) => s === undefined));
+    await expect.poll(states, poll).toEqual([undefined, undefined, undefined]);
     expect(mostAtOnce).toBe(2);
   });
 });
