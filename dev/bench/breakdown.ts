@@ -46,17 +46,27 @@ export async function historyBreakdown(client: Client, workflowIds: string[]): P
     const byId = new Map(events.map((e) => [idOf(e.eventId), e]));
     workflows++;
     counted.push(countRun(events));
+    // Workflow tasks by their rank in the run (a renewal's: 1 the start, 2 after the link email, 3 the
+    // update, 4 after the notices), so that the one that waits shows, and all of them together.
+    let rank = 0;
     for (const e of events) {
       switch (e.eventType) {
         case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
+          rank++;
           const scheduled = byId.get(idOf(e.workflowTaskStartedEventAttributes?.scheduledEventId));
-          if (scheduled) add('workflow task: queue', timeOf(e) - timeOf(scheduled));
+          if (scheduled) {
+            add('workflow task: queue', timeOf(e) - timeOf(scheduled));
+            add(`workflow task ${rank}: queue`, timeOf(e) - timeOf(scheduled));
+          }
           break;
         }
         case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: {
           workflowTasks++;
           const started = byId.get(idOf(e.workflowTaskCompletedEventAttributes?.startedEventId));
-          if (started) add('workflow task: run', timeOf(e) - timeOf(started));
+          if (started) {
+            add('workflow task: run', timeOf(e) - timeOf(started));
+            add(`workflow task ${rank}: run`, timeOf(e) - timeOf(started));
+          }
           break;
         }
         case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
