@@ -58,6 +58,9 @@ const temporalProbe =
     }
   };
 
+/** How often the dev server's single history shard may read its queue of tasks to dispatch. */
+export const TRANSFER_QUEUE_READS_PER_SECOND = 1000;
+
 export function temporalDevServer(config: Config, variable: VariableName = asIs): ServiceSpec {
   const { port, uiPort, namespace } = config.temporal;
   const dataDir = join(config.dataDir, 'temporal');
@@ -84,6 +87,11 @@ export function temporalDevServer(config: Config, variable: VariableName = asIs)
     `http://localhost:${config.codecServer.port}`,
     '--log-level',
     'warn',
+    // The dev server has one history shard (a cluster has hundreds), and a shard reads its queue of
+    // tasks to dispatch at most 20 times a second by default: every workflow and activity task of the
+    // server waited 20-35 ms for its read, on an idle machine (docs/performance.md, 2026-12-02).
+    '--dynamic-config-value',
+    `history.transferProcessorMaxPollRPS=${TRANSFER_QUEUE_READS_PER_SECOND}`,
     // The same switches the SDK's own ephemeral dev server turns on.
     '--dynamic-config-value',
     'frontend.enableUpdateWorkflowExecution=true',

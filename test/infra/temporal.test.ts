@@ -1,6 +1,7 @@
 /**
  * The real Temporal servers answer: the dev server runs a workflow, the Java test server skips time.
- * The dev server keeps its state in SQLite's write-ahead log (dev/stack/servers.ts).
+ * The dev server keeps its state in SQLite's write-ahead log and reads its task queue often
+ * (dev/stack/servers.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { TRANSFER_QUEUE_READS_PER_SECOND, temporalDevServer } from '../../dev/stack/servers.js';
 import * as activities from '../fixtures/activities.js';
 import { greeting, sleepOneDay } from '../fixtures/workflows.js';
 import { testConfig } from '../support/config.js';
@@ -25,6 +27,13 @@ describe('Temporal dev server', () => {
     expect(header.subarray(0, 16).toString('latin1')).toBe('SQLite format 3\0');
     // The file format's write and read versions: 1 for the rollback journal, 2 for WAL.
     expect([header[18], header[19]]).toEqual([2, 2]);
+  });
+
+  it('reads its queue of tasks to dispatch more often than a cluster shard would (it has one shard)', () => {
+    const args = temporalDevServer(testConfig()).args;
+    const values = args.flatMap((arg, i) => (args[i - 1] === '--dynamic-config-value' ? [arg] : []));
+    expect(values).toContain(`history.transferProcessorMaxPollRPS=${TRANSFER_QUEUE_READS_PER_SECOND}`);
+    expect(TRANSFER_QUEUE_READS_PER_SECOND).toBeGreaterThan(20); // the server's default, per shard
   });
 
   it('runs a workflow whose real activity completes, on a real worker', async () => {
