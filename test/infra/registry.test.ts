@@ -1,11 +1,15 @@
 /**
  * The embedded registry server (mongo-java-server on H2): it answers as the MongoDB version the
  * driver needs, builds a unique index that refuses a duplicate (E11000), and keeps its data on disk
- * across a restart, as renewals must survive an `npm start` restart.
+ * across a restart, as renewals must survive an `npm start` restart, and takes a burst of bulk loads
+ * within its bounded memory.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryServer } from '../../dev/stack/servers.js';
@@ -14,6 +18,9 @@ import { testConfig } from '../support/config.js';
 import { freePort } from '../support/ports.js';
 
 const config = testConfig();
+const execFileAsync = promisify(execFile);
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+const BURST = fileURLToPath(new URL('./fixtures/bulk-load-burst.ts', import.meta.url));
 let connection: mongoose.Connection;
 
 const connect = (uri: string, dbName: string) => mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 10_000 }).asPromise();
@@ -91,4 +98,31 @@ describe.skipIf(!config.mongo.embedded)('a server of its own, restarted', () => 
       await expect(db.collection('claims').insertOne({ _id: 'c3' as never })).rejects.toMatchObject({ code: 11000 });
     });
   }, 60_000);
+});
+
+describe.skipIf(!config.mongo.embedded)('a server of its own, under a burst of bulk loads', () => {
+  it('takes 32 clients bulk-loading at once within its bounded memory, and keeps every document', async () => {
+    const dataDir = join(config.dataDir, `registry-burst-${randomUUID().slice(0, 8)}`);
+    const own = testConfig({ DATA_DIR: dataDir, REGISTRY_PORT: String(await freePort()) });
+    const stack = new Stack(dataDir);
+    await stack.start([registryServer(own)]);
+    try {
+      // 32 connections each inserting 1 000 accounts' worth in one command, all at once, ten times
+      // over, from a process of their own (fixtures/bulk-load-burst.ts): with Netty's and the JDK's
+      // default handling of direct buffers (dev/tools/setup.sh), the server ran out of them and
+      // reset half the connections.
+      const { stdout } = await execFileAsync(TSX, [BURST, own.mongo.uri, '32', '10'], { timeout: 100_000 });
+      expect(JSON.parse(stdout)).toEqual({ inserted: 320_000, refused: [] });
+      const conn = await connect(own.mongo.uri, 'burst');
+      try {
+        // The count command (a collection's size), not countDocuments: that one decodes every document.
+        const counts = await Promise.all([0, 1, 2, 3].map((i) => conn.db!.collection(`accounts${i}`).estimatedDocumentCount()));
+        expect(counts.reduce((a, b) => a + b)).toBe(320_000);
+      } finally {
+        await conn.close();
+      }
+    } finally {
+      await stack.stop();
+    }
+  }, 120_000);
 });
