@@ -45,6 +45,13 @@ export interface BenchOptions {
 }
 
 export const BENCH_PHASES = ['baseline', 'e2e', 'hold', 'registry'] as const;
+
+/**
+ * The bench stack's ports are this + 1025..8888: 22025..29888, below the system's ephemeral ports
+ * (32768 and up on Linux), where an outgoing connection may hold one a moment, and apart from
+ * `npm start`'s, the test stack's and the chaos stack's (31000..31099).
+ */
+export const DEFAULT_PORT_BASE = 21_000;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
 
 export const USAGE = `npm run bench -- [options]
@@ -63,7 +70,8 @@ export const USAGE = `npm run bench -- [options]
   --hold-window <n>        at most n of them started and still without their link email (default 200);
                            0 starts them all at once (a burst: see docs/performance.md)
   --port-base <port>       the bench stack's ports are this + 7233, 8233, 7017, 6379, 1025, 8025, 3000,
-                           8888 (default 30000: Temporal on 37233, Redis on 36379, web on 33000...)
+                           8888 (default 21000: Temporal on 28233, Redis on 27379, web on 24000...;
+                           below the system's ephemeral ports, which start at 32768 on Linux)
   --data-dir <folder>      where the stack (wiped at every run) and the results go: a folder inside
                            .data/ (default .data/bench)
   --log-level <level>      LOG_LEVEL of the worker and web processes (default info, as npm start)
@@ -159,7 +167,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds: count('rounds', values.rounds, 4, 1),
     holdConcurrency: count('hold-concurrency', values['hold-concurrency'], 32, 1),
     holdWindow: count('hold-window', values['hold-window'], 200, 0),
-    portBase: count('port-base', values['port-base'], 30_000, 1_024),
+    portBase: count('port-base', values['port-base'], DEFAULT_PORT_BASE, 1_024),
     logLevel: values['log-level'] ?? 'info',
     dataDir: benchDataDir(values['data-dir']),
     workerCache: values['worker-cache'] === undefined ? undefined : count('worker-cache', values['worker-cache'], 0, 0),
