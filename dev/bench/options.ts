@@ -45,6 +45,7 @@ export interface BenchOptions {
 }
 
 export const BENCH_PHASES = ['baseline', 'e2e', 'hold', 'registry'] as const;
+export type BenchPhase = (typeof BENCH_PHASES)[number];
 
 /**
  * The bench stack's ports are this + 1025..8888: 22025..29888, below the system's ephemeral ports
@@ -52,7 +53,6 @@ export const BENCH_PHASES = ['baseline', 'e2e', 'hold', 'registry'] as const;
  * `npm start`'s, the test stack's and the chaos stack's (31000..31099).
  */
 export const DEFAULT_PORT_BASE = 21_000;
-export type BenchPhase = (typeof BENCH_PHASES)[number];
 
 export const USAGE = `npm run bench -- [options]
 

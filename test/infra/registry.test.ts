@@ -19,7 +19,6 @@ import { freePort } from '../support/ports.js';
 
 const config = testConfig();
 const execFileAsync = promisify(execFile);
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const BURST = fileURLToPath(new URL('./fixtures/bulk-load-burst.ts', import.meta.url));
 let connection: mongoose.Connection;
 
@@ -111,7 +110,7 @@ describe.skipIf(!config.mongo.embedded)('a server of its own, under a burst of b
       // over, from a process of their own (fixtures/bulk-load-burst.ts): with Netty's and the JDK's
       // default handling of direct buffers (dev/tools/setup.sh), the server ran out of them and
       // reset half the connections.
-      const { stdout } = await execFileAsync(TSX, [BURST, own.mongo.uri, '32', '10'], { timeout: 100_000 });
+      const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', BURST, own.mongo.uri, '32', '10'], { timeout: 100_000 });
       expect(JSON.parse(stdout)).toEqual({ inserted: 320_000, refused: [] });
       const conn = await connect(own.mongo.uri, 'burst');
       try {
