@@ -84,10 +84,18 @@ async function citizenBrowser(
   return { context, page, csp: collectCspViolations(page) };
 }
 
-/** The page's scripts have started: DSFR's (it marks <html>) and htmx. */
+/**
+ * The page's scripts have started: htmx, and DSFR's components. DSFR marks <html> with data-fr-js
+ * when its module loads, but builds its components one frame after the DOM is ready: the theme it
+ * sets on <html> (data-fr-theme, from the page's data-fr-scheme) says they are built.
+ */
 const ready = (page: Page) =>
   page.waitForFunction(
-    () => 'htmx' in globalThis && document.documentElement.hasAttribute('data-fr-js') && document.readyState === 'complete',
+    () =>
+      'htmx' in globalThis &&
+      document.documentElement.hasAttribute('data-fr-js') &&
+      document.documentElement.hasAttribute('data-fr-theme') &&
+      document.readyState === 'complete',
   );
 
 const codeAnswer = async (page: Page, purpose: 'request' | 'link' | 'help' | 'login') => {
